@@ -1,0 +1,158 @@
+"""Physical constants and hadron properties used throughout fitkit, each with its source.
+
+Units: GeV for masses and energies, GeV^-2 for G_F, seconds for lifetimes (converted to
+widths once, with :data:`HBAR_GEV_S`). Unless stated otherwise the source is the Review of
+Particle Physics, S. Navas et al. (Particle Data Group), Phys. Rev. D 110, 030001 (2024),
+abbreviated "PDG 2024".
+
+Example:
+    >>> round(width_from_lifetime(TAU_BPLUS) * 1e13, 3)  # Gamma(B+) in 1e-13 GeV
+    4.018
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "HBAR_GEV_S",
+    "G_F",
+    "ALPHA_EM_0",
+    "ALPHA_EM_MB",
+    "ALPHA_S_MZ",
+    "SIN2_THETA_W",
+    "M_W",
+    "GAMMA_W",
+    "M_Z",
+    "M_E",
+    "M_MU",
+    "M_TAU",
+    "M_LEPTON",
+    "M_T_POLE",
+    "M_B_MSBAR",
+    "M_C_MSBAR",
+    "M_S_2GEV",
+    "M_BPLUS",
+    "M_B0",
+    "M_BS",
+    "M_KPLUS",
+    "M_K0",
+    "M_KSTAR0",
+    "M_KSTARPLUS",
+    "M_PHI",
+    "M_PIPLUS",
+    "M_PI0",
+    "TAU_BPLUS",
+    "TAU_B0",
+    "TAU_BS",
+    "WOLFENSTEIN",
+    "ckm_matrix",
+    "width_from_lifetime",
+]
+
+#: Reduced Planck constant in GeV s (CODATA 2018, exact in SI), used to turn lifetimes into widths.
+HBAR_GEV_S: float = 6.582119569e-25
+
+#: Fermi constant in GeV^-2 (PDG 2024, physical constants table).
+G_F: float = 1.1663788e-5
+
+#: Fine-structure constant at q^2 = 0 (PDG 2024).
+ALPHA_EM_0: float = 1.0 / 137.035999084
+
+#: MS-bar electromagnetic coupling at mu = m_b used in the b -> s l l effective Hamiltonian.
+#: 1/alpha = 133.0 is the value used by flavio 2.7 at the scale 4.8 GeV (running of
+#: alpha_e(M_Z) = 1/127.95, PDG 2024, down to m_b).
+ALPHA_EM_MB: float = 1.0 / 133.0
+
+#: Strong coupling at M_Z (PDG 2024 world average).
+ALPHA_S_MZ: float = 0.1180
+
+#: Weak mixing angle sin^2 theta_W, MS-bar at M_Z (PDG 2024).
+SIN2_THETA_W: float = 0.23129
+
+#: W mass and total width in GeV (PDG 2024).
+M_W: float = 80.3692
+GAMMA_W: float = 2.085
+
+#: Z mass in GeV (PDG 2024).
+M_Z: float = 91.1876
+
+#: Charged-lepton masses in GeV (PDG 2024).
+M_E: float = 0.51099895e-3
+M_MU: float = 0.1056583755
+M_TAU: float = 1.77686
+#: Lepton masses by the flavour names used in observable strings.
+M_LEPTON: dict[str, float] = {"e": M_E, "mu": M_MU, "tau": M_TAU}
+
+#: Top-quark pole mass (PDG 2024, direct measurements) in GeV.
+M_T_POLE: float = 172.57
+#: MS-bar masses in GeV: m_b(m_b), m_c(m_c), m_s(2 GeV) (PDG 2024).
+M_B_MSBAR: float = 4.183
+M_C_MSBAR: float = 1.2730
+M_S_2GEV: float = 0.0935
+
+#: Meson masses in GeV (PDG 2024).
+M_BPLUS: float = 5.27934
+M_B0: float = 5.27966
+M_BS: float = 5.36692
+M_KPLUS: float = 0.493677
+M_K0: float = 0.497611
+M_KSTAR0: float = 0.89555
+M_KSTARPLUS: float = 0.89167
+M_PHI: float = 1.019461
+M_PIPLUS: float = 0.13957039
+M_PI0: float = 0.1349768
+
+#: B-meson lifetimes in seconds (PDG 2024).
+TAU_BPLUS: float = 1.638e-12
+TAU_B0: float = 1.517e-12
+TAU_BS: float = 1.520e-12
+
+#: Wolfenstein parameters (PDG 2024, CKM review, global fit): lambda, A, rho-bar, eta-bar.
+WOLFENSTEIN: dict[str, float] = {"lambda": 0.22501, "A": 0.826, "rhobar": 0.1591, "etabar": 0.3523}
+
+
+def width_from_lifetime(tau_s: float) -> float:
+    """Total width in GeV of a particle with lifetime ``tau_s`` in seconds: Gamma = hbar / tau."""
+    return HBAR_GEV_S / tau_s
+
+
+def ckm_matrix(
+    lam: float = WOLFENSTEIN["lambda"],
+    A: float = WOLFENSTEIN["A"],
+    rhobar: float = WOLFENSTEIN["rhobar"],
+    etabar: float = WOLFENSTEIN["etabar"],
+) -> np.ndarray:
+    """The CKM matrix V (rows u, c, t; columns d, s, b) in the standard parametrisation.
+
+    The angles follow from the Wolfenstein parameters exactly, PDG 2024 CKM review eqs.
+    (12.4)-(12.5): s12 = lambda, s23 = A lambda^2, s13 e^{i delta} = A lambda^3 (rhobar +
+    i etabar) sqrt(1 - A^2 lambda^4) / (sqrt(1 - lambda^2) [1 - A^2 lambda^4 (rhobar + i etabar)]),
+    and the matrix is eq. (12.3).
+
+    Example:
+        >>> V = ckm_matrix()
+        >>> round(abs(V[2, 2] * V[2, 1].conjugate()), 4)  # |V_tb V_ts*|
+        0.0411
+    """
+    s12 = lam
+    s23 = A * lam**2
+    rho_eta = complex(rhobar, etabar)
+    s13e = (
+        A * lam**3 * rho_eta * math.sqrt(1 - A**2 * lam**4)
+        / (math.sqrt(1 - lam**2) * (1 - A**2 * lam**4 * rho_eta))
+    )
+    s13 = abs(s13e)
+    phase = s13e / s13  # e^{i delta}
+    c12, c23, c13 = math.sqrt(1 - s12**2), math.sqrt(1 - s23**2), math.sqrt(1 - s13**2)
+    em = phase.conjugate()  # e^{-i delta}
+    return np.array(
+        [
+            [c12 * c13, s12 * c13, s13 * em],
+            [-s12 * c23 - c12 * s23 * s13 * phase, c12 * c23 - s12 * s23 * s13 * phase, s23 * c13],
+            [s12 * s23 - c12 * c23 * s13 * phase, -c12 * s23 - s12 * c23 * s13 * phase, c23 * c13],
+        ],
+        dtype=complex,
+    )

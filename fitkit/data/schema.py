@@ -1,0 +1,218 @@
+"""Schema of the YAML data cards in ``data/`` (one publication per file), validated with pydantic.
+
+A card::
+
+    id: lhcb_2014_bkmumu
+    source: {experiment: LHCb, arxiv: "1403.8044", inspire: 1289948,
+             doi: 10.1007/JHEP06(2014)133, hepdata: ins1289948, year: 2014}
+    supersedes: []                      # ids of cards this one replaces
+    tags: [bsll, muon]
+    scale: 1.0e-8                       # default scale of values and errors below
+    measurements:
+      - id: lhcb2014_Kp_mumu_1.1_2.0
+        observable: "<dBR/dq2>(B+->Kmumu)"
+        process: "B+ -> K+ mu+ mu-"
+        lepton: mu
+        q2: [1.1, 2.0]                  # GeV^2
+        value: 2.33                     # times scale
+        uncertainty: {stat: 0.15, syst: [+0.12, -0.11]}   # symmetric or [+up, -down]
+        sm: {value: 3.53, error: 0.64, source: "002 Table 1 (flavio)"}
+    correlations:                       # optional, of the total experimental errors
+      - {between: [id_a, id_b], rho: 0.2}
+
+Loaded measurements (:class:`Measurement`) carry absolute numbers: value x scale.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from fitkit.data.observables import parse_observable
+
+__all__ = [
+    "Source",
+    "SMExpectation",
+    "MeasurementEntry",
+    "Correlation",
+    "Card",
+    "Measurement",
+]
+
+_Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where the numbers of a card were published."""
+
+    experiment: str
+    title: str | None = None
+    arxiv: str | None = None
+    inspire: int | None = None
+    doi: str | None = None
+    hepdata: str | None = None
+    journal: str | None = None
+    year: int
+    transcribed_from: str | None = Field(
+        default=None, description="where fitkit read the numbers, if not the publication itself"
+    )
+
+
+class SMExpectation(_Strict):
+    """An SM expectation printed with a measurement (value and error in the entry's scale)."""
+
+    value: _Finite
+    error: _Finite = Field(ge=0)
+    source: str
+
+
+class MeasurementEntry(_Strict):
+    """One measured number as written in a card."""
+
+    id: str
+    observable: str
+    process: str | None = None
+    lepton: str | None = None
+    q2: tuple[_Finite, _Finite] | None = None
+    value: _Finite
+    scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    uncertainty: dict[str, _Finite | tuple[_Finite, _Finite]]
+    sm: SMExpectation | None = None
+    tags: list[str] = []
+    note: str | None = None
+
+    @field_validator("observable")
+    @classmethod
+    def _known_observable(cls, v: str) -> str:
+        parse_observable(v)
+        return v
+
+    @field_validator("q2")
+    @classmethod
+    def _ordered_bin(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None:
+            if v[0] >= v[1]:
+                raise ValueError(f"q2min must be < q2max, got [{v[0]}, {v[1]}]")
+            if v[0] < 0:
+                raise ValueError(f"q2min must be >= 0, got {v[0]}")
+        return v
+
+    @field_validator("uncertainty")
+    @classmethod
+    def _positive_errors(
+        cls, v: dict[str, float | tuple[float, float]]
+    ) -> dict[str, float | tuple[float, float]]:
+        if not v:
+            raise ValueError("at least one uncertainty component is required")
+        for name, err in v.items():
+            if isinstance(err, tuple):
+                up, down = err
+                if up <= 0 or down >= 0:
+                    raise ValueError(
+                        f"component {name!r}: asymmetric errors are written [+up, -down] with "
+                        f"up > 0 and down < 0, got [{up}, {down}]"
+                    )
+            elif err <= 0:
+                raise ValueError(f"component {name!r}: uncertainty must be > 0, got {err}")
+        return v
+
+    @model_validator(mode="after")
+    def _bin_if_binned(self) -> MeasurementEntry:
+        if parse_observable(self.observable).binned and self.q2 is None:
+            raise ValueError(f"binned observable {self.observable!r} needs a q2 bin [min, max]")
+        return self
+
+
+class Correlation(_Strict):
+    """Correlation coefficient of the total experimental errors of two entries."""
+
+    between: tuple[str, str]
+    rho: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+
+
+class Card(_Strict):
+    """A data card: one publication, its measurements and correlations."""
+
+    id: str
+    source: Source
+    supersedes: list[str] = []
+    tags: list[str] = []
+    scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    note: str | None = None
+    measurements: list[MeasurementEntry] = Field(min_length=1)
+    correlations: list[Correlation] = []
+
+    @model_validator(mode="after")
+    def _unique_ids_and_known_correlations(self) -> Card:
+        seen: set[str] = set()
+        for m in self.measurements:
+            if m.id in seen:
+                raise ValueError(f"duplicate measurement id {m.id!r}")
+            seen.add(m.id)
+        for c in self.correlations:
+            for mid in c.between:
+                if mid not in seen:
+                    raise ValueError(f"correlation names unknown measurement id {mid!r}")
+        return self
+
+
+class Measurement(BaseModel):
+    """A measurement ready for a likelihood: absolute numbers (the card's scale applied).
+
+    ``errors`` maps each component to ``(up, down)`` with both positive.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    card: str
+    observable: str
+    lepton: str
+    q2: tuple[float, float] | None
+    value: float
+    errors: dict[str, tuple[float, float]]
+    sm: float | None
+    sm_error: float | None
+    sm_source: str | None
+    tags: tuple[str, ...]
+    scale: float
+
+    @classmethod
+    def from_entry(cls, entry: MeasurementEntry, card: Card) -> Measurement:
+        scale = entry.scale if entry.scale is not None else card.scale
+        errors: dict[str, tuple[float, float]] = {}
+        for name, err in entry.uncertainty.items():
+            if isinstance(err, tuple):
+                errors[name] = (err[0] * scale, -err[1] * scale)
+            else:
+                errors[name] = (err * scale, err * scale)
+        parsed = parse_observable(entry.observable)
+        return cls(
+            id=entry.id,
+            card=card.id,
+            observable=entry.observable,
+            lepton=entry.lepton or parsed.lepton,
+            q2=entry.q2,
+            value=entry.value * scale,
+            errors=errors,
+            sm=None if entry.sm is None else entry.sm.value * scale,
+            sm_error=None if entry.sm is None else entry.sm.error * scale,
+            sm_source=None if entry.sm is None else entry.sm.source,
+            tags=tuple(dict.fromkeys([*card.tags, *entry.tags])),
+            scale=scale,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-JSON view (used in results)."""
+        return self.model_dump()
+
+    @property
+    def symmetric_error(self) -> float:
+        """Total experimental error with each component's up and down averaged (in quadrature sum)."""
+        return math.sqrt(sum(((u + d) / 2) ** 2 for u, d in self.errors.values()))
