@@ -5,13 +5,16 @@ Grammar: ``KIND(INITIAL->FINALLEPTONS)`` with
 - KIND: ``<dBR/dq2>`` (bin average of dBR/dq2, GeV^-2), ``<BR>`` (BR integrated over the bin),
   ``dBR/dq2`` (differential, at a q^2 point), ``BR`` (total), ``<R>`` (ratio mu/e over a bin);
 - INITIAL->FINAL: ``B+->K``, ``B0->K`` (K0), ``B+->K*``, ``B0->K*``, ``Bs->phi``, ``B->Xs``;
-- LEPTONS: ``ee``, ``mumu``, ``nunu`` (``ll`` for ratios).
+- LEPTONS: ``ee``, ``mumu``, ``nunu`` (``ll`` for ratios), or ``inv``: the new-physics part of
+  B -> K(*) + missing energy into an invisible dark final state (000: Q Qbar or gamma_D).
 
 Example:
     >>> parse_observable("<dBR/dq2>(B0->K*mumu)")
     ObservableName(kind='<dBR/dq2>', initial='B0', final='K*', lepton='mu')
     >>> parse_observable("<BR>(B->Xsee)").binned
     True
+    >>> parse_observable("BR(B0->K*inv)").lepton
+    'inv'
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ CHANNELS: tuple[tuple[str, str], ...] = (
     ("Bs", "phi"),
     ("B", "Xs"),
 )
-LEPTONS: dict[str, str] = {"ee": "e", "mumu": "mu", "nunu": "nu", "ll": "l"}
+LEPTONS: dict[str, str] = {"ee": "e", "mumu": "mu", "nunu": "nu", "ll": "l", "inv": "inv"}
 
 _PATTERN = re.compile(
     r"^(?P<kind><dBR/dq2>|<BR>|dBR/dq2|BR|<R>)\((?P<initial>B\+|B0|Bs|B)->"
-    r"(?P<final>K\*|K|phi|Xs)(?P<leptons>ee|mumu|nunu|ll)\)$"
+    r"(?P<final>K\*|K|phi|Xs)(?P<leptons>ee|mumu|nunu|ll|inv)\)$"
 )
 
 
