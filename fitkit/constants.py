@@ -134,7 +134,7 @@ def ckm_matrix(
 
     Example:
         >>> V = ckm_matrix()
-        >>> round(abs(V[2, 2] * V[2, 1].conjugate()), 4)  # |V_tb V_ts*|
+        >>> round(float(abs(V[2, 2] * V[2, 1].conjugate())), 4)  # |V_tb V_ts*|
         0.0411
     """
     s12 = lam

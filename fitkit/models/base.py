@@ -31,7 +31,7 @@ class Parameter:
 
     Example:
         >>> p = Parameter("M_ZD", unit="GeV", default=0.03, bounds=(0.01, 2.0), scale="log")
-        >>> round(p.to_fit(0.1), 6), round(p.from_fit(-1.0), 6)
+        >>> float(p.to_fit(0.1)), float(p.from_fit(-1.0))
         (-1.0, 0.1)
     """
 

@@ -1,0 +1,59 @@
+"""The ``fitkit`` command line. Commands live in the modules of this package.
+
+Each module may define ``COMMANDS`` (top-level click commands) and ``DATA_COMMANDS``
+(sub-commands of ``fitkit data``). Errors of the user's input (:class:`fitkit.errors.FitkitError`)
+print one line naming file, entry and field, and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import click
+
+from fitkit import __version__
+from fitkit.errors import FitkitError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fitkit")
+def cli() -> None:
+    """fitkit: fits of light new physics to rare B decays."""
+
+
+@cli.group("data")
+def data_group() -> None:
+    """Data cards: list, validate (and pull published likelihoods)."""
+
+
+def _load_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for cmd in getattr(module, "COMMANDS", []):
+            cli.add_command(cmd)
+        for cmd in getattr(module, "DATA_COMMANDS", []):
+            data_group.add_command(cmd)
+
+
+_load_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning fitkit errors into a message and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="fitkit", standalone_mode=False)
+    except FitkitError as exc:
+        click.echo(f"fitkit: error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("fitkit: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

@@ -1,0 +1,246 @@
+"""Fit definitions: ``likelihoods/<name>.yaml`` -> a validated :class:`FitDefinition` -> a :class:`FitProblem`.
+
+A fit is data: which measurements (likelihood terms), which model, which parameters are free
+(start, bounds, scale) or fixed, how to search for the minimum and which scans to make. The
+format is documented in ``docs/architecture.md``.
+
+Example:
+    >>> d = load_definition("bsll-sm")
+    >>> d.model, d.all_terms()[0]["data"]["tags"]
+    ('sm', ['bsll'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from fitkit import __version__
+from fitkit.data.catalog import Catalog, read_yaml, validation_error
+from fitkit.errors import InputError
+from fitkit.likelihood import TermContext, build_term
+from fitkit.models import get_model
+from fitkit.models.base import Model, Parameter
+
+__all__ = [
+    "FreeParameter",
+    "FitSettings",
+    "ScanSpec",
+    "FitDefinition",
+    "FitProblem",
+    "default_likelihoods_dir",
+    "definition_paths",
+    "load_definition",
+    "build_problem",
+]
+
+
+def default_likelihoods_dir() -> Path:
+    """``$FITKIT_LIKELIHOODS_DIR`` if set, else ``likelihoods/`` next to the package."""
+    env = os.environ.get("FITKIT_LIKELIHOODS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "likelihoods"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FreeParameter(_Strict):
+    """Overrides of a model parameter's start, bounds and scale for one fit."""
+
+    start: float | None = Field(default=None, allow_inf_nan=False)
+    bounds: tuple[float, float] | None = None
+    scale: Literal["linear", "log"] | None = None
+
+    @field_validator("bounds")
+    @classmethod
+    def _ordered(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] < v[1]):
+            raise ValueError(f"bounds must be finite [low, high] with low < high, got {list(v)}")
+        return v
+
+
+class FitSettings(_Strict):
+    """How to look for the minimum."""
+
+    grid: dict[str, int] = {}
+    starts: int = Field(default=3, ge=1)
+    minos: bool = False
+    strategy: int = Field(default=1, ge=0, le=2)
+
+
+class ScanSpec(_Strict):
+    """A profile scan made by ``fitkit run``: 1D if ``y`` is absent."""
+
+    x: str
+    y: str | None = None
+    points: tuple[int, ...] = (40,)
+    method: Literal["grid", "migrad"] = "grid"
+    profile_points: int = Field(default=12, ge=1)
+
+
+class FitDefinition(_Strict):
+    """A validated ``likelihoods/<name>.yaml``."""
+
+    name: str
+    description: str = ""
+    paper: str | None = None
+    model: str
+    options: dict[str, Any] = {}
+    data: dict[str, Any] | None = None
+    asymmetric_errors: str | None = None
+    terms: list[dict[str, Any]] = []
+    parameters: dict[str, FreeParameter] = {}
+    fixed: dict[str, float] = {}
+    fit: FitSettings = FitSettings()
+    scans: list[ScanSpec] = []
+    path: str | None = None
+
+    def all_terms(self) -> list[dict[str, Any]]:
+        """The likelihood terms, with the ``data`` shortcut as a gaussian term."""
+        terms = list(self.terms)
+        if self.data is not None:
+            term: dict[str, Any] = {"type": "gaussian", "data": self.data}
+            if self.asymmetric_errors is not None:
+                term["asymmetric_errors"] = self.asymmetric_errors
+            terms.insert(0, term)
+        return terms
+
+
+def definition_paths(directory: Path | None = None) -> list[Path]:
+    """All fit definitions, sorted by name."""
+    directory = directory or default_likelihoods_dir()
+    return sorted(directory.glob("*.yaml"))
+
+
+def load_definition(name_or_path: str | Path, directory: Path | None = None) -> FitDefinition:
+    """Load a fit definition by name (``likelihoods/<name>.yaml``) or by path."""
+    p = Path(name_or_path)
+    if not p.suffix:
+        p = (directory or default_likelihoods_dir()) / f"{name_or_path}.yaml"
+        if not p.exists():
+            known = ", ".join(q.stem for q in definition_paths(directory))
+            raise InputError(f"no fit definition named {str(name_or_path)!r}; known: {known}", file=str(p))
+    raw = read_yaml(p)
+    raw.setdefault("name", p.stem)
+    try:
+        d = FitDefinition.model_validate({**raw, "path": str(p)})
+    except ValidationError as exc:
+        raise validation_error(exc, raw, file=str(p), list_key="terms") from None
+    if d.data is None and not d.terms:
+        raise InputError("a fit needs `data` (a selection) or `terms`", file=str(p), field="terms")
+    return d
+
+
+@dataclass
+class FitProblem:
+    """Everything the inference needs: the summed cost, its parameters and where they start."""
+
+    name: str
+    definition: FitDefinition
+    model: Model
+    costs: list[Any]
+    free: list[Parameter]
+    start: dict[str, float]
+    fixed: dict[str, float]
+    nuisance_start: dict[str, float] = field(default_factory=dict)
+    nuisance_limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cost(self) -> Any:
+        """The total cost (iminuit ``CostSum`` when there are several terms)."""
+        total = self.costs[0]
+        for c in self.costs[1:]:
+            total = total + c
+        return total
+
+    @property
+    def parameter_names(self) -> list[str]:
+        """Parameters of the total cost, in its order."""
+        return list(self.cost._parameters)
+
+    def with_fixed(self, values: dict[str, float]) -> FitProblem:
+        """A copy with more parameters fixed (used by ``chi2 --at`` and by scans)."""
+        free = [p for p in self.free if p.name not in values]
+        return replace(self, free=free, fixed={**self.fixed, **values}, start={k: v for k, v in self.start.items() if k not in values})
+
+
+def _provenance(defn: FitDefinition, cards: list[Path]) -> dict[str, str]:
+    h = hashlib.sha256()
+    files = [Path(defn.path)] if defn.path else []
+    for f in [*files, *cards]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    h.update(repr(sorted(defn.options.items())).encode())
+    return {"sha256": h.hexdigest(), "fitkit_version": __version__, "definition": str(defn.path)}
+
+
+def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitProblem:
+    """Build the model and the likelihood terms of a definition and check its parameter names."""
+    file = defn.path
+    catalog = catalog or Catalog()
+    try:
+        model = get_model(defn.model, **defn.options)
+    except InputError as exc:
+        raise InputError(exc.message, file=file, entry=defn.name, field=exc.field or "model") from None
+    except TypeError as exc:
+        raise InputError(f"bad model options: {exc}", file=file, entry=defn.name, field="options") from None
+    context = TermContext(catalog=catalog, file=file)
+    costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+    known = dict(model.parameters)
+    for name, value in defn.fixed.items():
+        if name not in known:
+            raise InputError(f"unknown parameter; model {model.name!r} has {', '.join(known) or 'none'}", file=file, entry=name, field="fixed")
+        if not math.isfinite(value):
+            raise InputError("value must be a finite number", file=file, entry=name, field="fixed")
+    free: list[Parameter] = []
+    start: dict[str, float] = {}
+    for name, over in defn.parameters.items():
+        if name not in known:
+            raise InputError(f"unknown parameter; model {model.name!r} has {', '.join(known) or 'none'}", file=file, entry=name, field="parameters")
+        if name in defn.fixed:
+            raise InputError("parameter is both free and fixed", file=file, entry=name, field="parameters")
+        base = known[name]
+        try:
+            p = replace(base, bounds=over.bounds or base.bounds, scale=over.scale or base.scale)
+        except InputError as exc:
+            raise InputError(exc.message, file=file, entry=name, field=f"parameters.{exc.field}") from None
+        s = over.start if over.start is not None else base.default
+        if not p.bounds[0] <= s <= p.bounds[1]:
+            raise InputError(f"start {s} outside bounds {list(p.bounds)}", file=file, entry=name, field="parameters.start")
+        free.append(p)
+        start[name] = s
+    fixed = {n: p.default for n, p in known.items() if n not in start}
+    fixed.update(defn.fixed)
+    for name in defn.fit.grid:
+        if name not in start:
+            raise InputError("grid names a parameter that is not free", file=file, entry=name, field="fit.grid")
+    for scan in defn.scans:
+        for axis in (scan.x, scan.y):
+            if axis is not None and axis not in start:
+                raise InputError("scan axis is not a free parameter", file=file, entry=axis, field="scans")
+    nuisance_start: dict[str, float] = {}
+    nuisance_limits: dict[str, tuple[float, float]] = {}
+    for c in costs:
+        nuisance_start.update(getattr(c, "start", {}) or {})
+        nuisance_limits.update(getattr(c, "limits", {}) or {})
+    card_paths = sorted({p for p, _ in catalog.cards.values()})
+    return FitProblem(
+        name=defn.name,
+        definition=defn,
+        model=model,
+        costs=costs,
+        free=free,
+        start=start,
+        fixed=fixed,
+        nuisance_start=nuisance_start,
+        nuisance_limits=nuisance_limits,
+        provenance=_provenance(defn, card_paths),
+    )

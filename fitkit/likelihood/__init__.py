@@ -1,0 +1,69 @@
+"""Likelihood terms (iminuit costs) built from fit definitions.
+
+Each module in this package may define ``TERMS: dict[str, builder]`` with
+``builder(spec: dict, model: Model, *, context: TermContext) -> iminuit.cost.Cost``; the
+registry imports the modules on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fitkit.data.catalog import Catalog
+from fitkit.errors import InputError
+
+__all__ = ["TermContext", "build_term", "available_terms", "shared_data_dir"]
+
+
+def shared_data_dir() -> Path:
+    """``$FITKIT_SHARED_DATA`` if set, else ``../shared/data`` next to the repository."""
+    env = os.environ.get("FITKIT_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@dataclass
+class TermContext:
+    """What a term builder may need besides its spec and the model."""
+
+    catalog: Catalog = field(default_factory=Catalog)
+    root: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
+    shared_data: Path = field(default_factory=shared_data_dir)
+    file: str | None = None  # the fit definition being built (for error messages)
+
+
+@cache
+def _registry() -> dict[str, Callable[..., Any]]:
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.update(getattr(module, "TERMS", {}))
+    return found
+
+
+def available_terms() -> list[str]:
+    """Names of all likelihood term types."""
+    return sorted(_registry())
+
+
+def build_term(spec: dict, model: Any, *, context: TermContext) -> Any:
+    """Build one likelihood term from its spec (``spec['type']`` selects the builder)."""
+    kind = spec.get("type", "gaussian")
+    try:
+        builder = _registry()[kind]
+    except KeyError:
+        raise InputError(
+            f"unknown likelihood term type {kind!r}; available: {', '.join(available_terms())}",
+            file=context.file, field="terms.type",
+        ) from None
+    return builder(spec, model, context=context)

@@ -1,0 +1,39 @@
+"""Per-observable pulls of a fit, SM and best fit side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from fitkit.inference.results import FitResult  # noqa: E402
+
+__all__ = ["plot_pulls"]
+
+
+def plot_pulls(result: FitResult, path: str | Path) -> Path:
+    """Horizontal bars of (exp - th)/sigma for the SM and the best fit, one row per observable."""
+    obs = result.observables
+    n = len(obs)
+    y = np.arange(n)
+    fig, ax = plt.subplots(figsize=(7.0, 0.28 * n + 1.5), constrained_layout=True)
+    ax.barh(y + 0.2, [o["pull_sm"] for o in obs], height=0.4, color="0.6", label="SM")
+    if result.parameters:
+        ax.barh(y - 0.2, [o["pull"] for o in obs], height=0.4, color="tab:red", label="best fit")
+    ax.set_yticks(y, [o["id"] for o in obs], fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlabel(r"pull $(x_\mathrm{exp} - x_\mathrm{th})/\sigma$")
+    ax.set_title(f"{result.name}: $\\chi^2_{{min}}$ = {result.chi2_min:.2f}, $\\chi^2_{{SM}}$ = {result.chi2_sm:.2f}")
+    ax.legend(fontsize=8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,52 @@
+"""Gaussian chi^2 (002 eq. (5.1)): conventions, correlations, composition with iminuit costs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from iminuit.cost import NormalConstraint
+
+from fitkit.data.catalog import Catalog
+from fitkit.likelihood.gaussian import ASYMMETRIC_CONVENTIONS, GaussianChi2, experimental_sigmas
+from fitkit.models import get_model
+
+
+@pytest.fixture(scope="module")
+def muon():
+    return Catalog().select(tags=["bsll", "muon"])
+
+
+def test_chi2_by_hand(muon) -> None:
+    cost = GaussianChi2(muon, get_model("sm"), asymmetric_errors="average")
+    by_hand = 0.0
+    for m in muon:
+        s2 = sum(((u + d) / 2) ** 2 for u, d in m.errors.values()) + m.sm_error**2
+        by_hand += (m.sm - m.value) ** 2 / s2
+    assert cost() == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_conventions_order(muon) -> None:
+    sig = {c: experimental_sigmas(muon, c, np.ones(len(muon))) for c in ASYMMETRIC_CONVENTIONS}
+    assert np.all(sig["max"] >= sig["rms"] - 1e-30) and np.all(sig["rms"] >= sig["average"] - 1e-30)
+    up = experimental_sigmas(muon, "side", np.ones(len(muon)))
+    down = experimental_sigmas(muon, "side", -np.ones(len(muon)))
+    assert np.all(np.maximum(up, down) <= sig["max"] * (1 + 1e-12))
+
+
+def test_correlation_matches_covariance_formula(muon) -> None:
+    a, b = muon[0].id, muon[1].id
+    plain = GaussianChi2(muon[:2], get_model("sm"), asymmetric_errors="average")
+    corr = GaussianChi2(muon[:2], get_model("sm"), correlations={(a, b): 0.5}, asymmetric_errors="average")
+    s = experimental_sigmas(muon[:2], "average")
+    th = np.array([m.sm_error for m in muon[:2]])
+    cov = np.diag(s**2 + th**2)
+    cov[0, 1] = cov[1, 0] = 0.5 * s[0] * s[1]
+    r = np.array([m.sm - m.value for m in muon[:2]])
+    assert corr() == pytest.approx(r @ np.linalg.solve(cov, r), rel=1e-10)
+    assert corr() != pytest.approx(plain())
+
+
+def test_costs_compose_by_plus(muon) -> None:
+    cost = GaussianChi2(muon, get_model("sm"))
+    total = cost + NormalConstraint("x", 1.0, 0.5)
+    assert total(3.0) == pytest.approx(cost() + 16.0)
