@@ -20,10 +20,10 @@ run: $(STAMP)
 	$(BIN)/fitkit run
 
 lint: $(STAMP)
-	$(BIN)/ruff check fitkit tests benchmarks
+	$(BIN)/ruff check fitkit tests $(wildcard benchmarks scripts)
 
 test: $(STAMP)
-	$(BIN)/ruff check fitkit tests benchmarks
+	$(BIN)/ruff check fitkit tests $(wildcard benchmarks scripts)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
 
 clean:
