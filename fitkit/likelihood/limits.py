@@ -1,0 +1,286 @@
+"""A one-sided upper limit (e.g. BR(B0 -> K* nu nubar) < 2.7e-5 at 90% CL) as an iminuit cost.
+
+Published limits without a likelihood are turned into a chi^2 of the prediction p >= 0 of a
+model (a new-physics branching ratio). Three constructions (``construction``):
+
+- ``one-sided-gaussian`` (default): the search is read as an estimate 0 +- sigma (no signal)
+  whose one-sided CL upper limit is the published one, UL = z_CL sigma with
+  z_CL = Phi^-1(CL) (1.2816 at 90%); chi^2 = (max(p, 0)/sigma)^2, i.e. chi^2(UL) = z_CL^2
+  (1.64 at 90%).
+- ``chi2-quantile``: sigma such that the limit sits at the Delta chi^2 of a two-sided CL
+  interval with one degree of freedom, chi^2(UL) = F^-1_chi2(1)(CL) (2.71 at 90%), i.e.
+  sigma = UL / sqrt(2.71) — the reading of a limit as a profile-likelihood boundary.
+- ``hard``: the limit imposed as a cut, as 000 does (eqs. (4.6), (5.3)): chi^2 = 0 for p <= UL
+  and a steep quadratic wall ((p - UL)/(w UL))^2 above it (``wall`` w, default 0.01), which is
+  continuous with a continuous first derivative, so that MIGRAD can work with it.
+
+The limits live in YAML files under any ``limits/`` folder of the data directory (a non-card
+area)::
+
+    id: belle_2017_kstarnunu
+    source: {experiment: Belle, arxiv: "1702.03224", year: 2017, ...}   # as in data cards
+    limits:
+      - {id: belle2017_Kst_nunu, observable: "BR(B0->K*nunu)", upper_limit: 2.7e-5, cl: 0.90}
+
+A fit definition names a limit by id; ``compare_to`` gives the model observable compared with it
+when that differs from the measured one (000 compares B0 -> K* gamma_D, ``BR(B0->K*inv)``, with
+the K* nu nubar limit)::
+
+    terms:
+      - {type: upper-limit, limit: belle2017_Kst_nunu, compare_to: "BR(B0->K*inv)"}
+
+Example:
+    >>> round(limit_sigma(2.7e-5, 0.90, "one-sided-gaussian") * 1e5, 4)
+    2.1068
+    >>> round(limit_sigma(2.7e-5, 0.90, "chi2-quantile") * 1e5, 4)
+    1.6415
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+from iminuit.cost import Cost
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from scipy import stats
+
+from fitkit.data.catalog import read_yaml, validation_error
+from fitkit.data.observables import parse_observable
+from fitkit.data.schema import Measurement, Source
+from fitkit.errors import InputError
+from fitkit.models.base import Model, as_points
+
+__all__ = [
+    "Construction",
+    "CONSTRUCTIONS",
+    "UpperLimit",
+    "LimitFile",
+    "load_limits",
+    "find_limit",
+    "limit_sigma",
+    "limit_chi2",
+    "UpperLimitChi2",
+    "build_upper_limit_term",
+    "TERMS",
+]
+
+Construction = Literal["one-sided-gaussian", "chi2-quantile", "hard"]
+CONSTRUCTIONS: tuple[str, ...] = ("one-sided-gaussian", "chi2-quantile", "hard")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UpperLimit(_Strict):
+    """One published upper limit: observable < upper_limit at confidence level ``cl``."""
+
+    id: str
+    observable: str
+    process: str | None = None
+    upper_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    cl: Annotated[float, Field(gt=0, lt=1)]
+    note: str | None = None
+
+    @field_validator("observable")
+    @classmethod
+    def _known_observable(cls, v: str) -> str:
+        parse_observable(v)
+        return v
+
+
+class LimitFile(_Strict):
+    """A file of upper limits from one publication."""
+
+    id: str
+    source: Source
+    limits: list[UpperLimit] = Field(min_length=1)
+
+
+@cache
+def _load_file(path: str) -> LimitFile:
+    raw = read_yaml(Path(path))
+    try:
+        return LimitFile.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, raw, file=path, list_key="limits") from None
+
+
+def load_limits(data_dir: str | Path) -> dict[str, tuple[Path, LimitFile, UpperLimit]]:
+    """Every limit under ``<data_dir>/**/limits/*.yaml``: id -> (file, its contents, the limit)."""
+    out: dict[str, tuple[Path, LimitFile, UpperLimit]] = {}
+    root = Path(data_dir)
+    for path in sorted(root.rglob("*.yaml")):
+        if "limits" not in path.relative_to(root).parts[:-1]:
+            continue
+        lf = _load_file(str(path))
+        for lim in lf.limits:
+            if lim.id in out:
+                raise InputError(f"limit id {lim.id!r} is also used in {out[lim.id][0]}", file=str(path), field="id")
+            out[lim.id] = (path, lf, lim)
+    return out
+
+
+def find_limit(limit_id: str, data_dir: str | Path) -> tuple[Path, LimitFile, UpperLimit]:
+    """The limit ``limit_id``; an unknown id raises :class:`InputError` listing the known ones."""
+    table = load_limits(data_dir)
+    if limit_id not in table:
+        raise InputError(
+            f"unknown limit {limit_id!r}; known: {', '.join(sorted(table)) or 'none'}", file=str(data_dir), field="limit"
+        )
+    return table[limit_id]
+
+
+def limit_sigma(upper_limit: float, cl: float, construction: Construction) -> float:
+    """Width sigma of the Gaussian read into a limit (module docstring); ``hard`` has none (inf)."""
+    if construction == "one-sided-gaussian":
+        return upper_limit / float(stats.norm.ppf(cl))
+    if construction == "chi2-quantile":
+        return upper_limit / math.sqrt(float(stats.chi2.ppf(cl, 1)))
+    if construction == "hard":
+        return math.inf
+    raise InputError(f"unknown construction {construction!r}; use one of {', '.join(CONSTRUCTIONS)}", field="construction")
+
+
+def limit_chi2(
+    prediction: np.ndarray,
+    upper_limit: float,
+    cl: float,
+    construction: Construction = "one-sided-gaussian",
+    wall: float = 0.01,
+) -> np.ndarray:
+    """chi^2 of predictions (any shape) against the limit, by ``construction``.
+
+    Example:
+        >>> p = np.array([0.0, 2.7e-5, 5.4e-5])
+        >>> np.round(limit_chi2(p, 2.7e-5, 0.9), 3)
+        array([0.   , 1.642, 6.569])
+        >>> np.round(limit_chi2(p, 2.7e-5, 0.9, "chi2-quantile"), 3)
+        array([ 0.   ,  2.706, 10.822])
+        >>> float(limit_chi2(np.array(2.6e-5), 2.7e-5, 0.9, "hard"))
+        0.0
+    """
+    p = np.maximum(np.asarray(prediction, dtype=float), 0.0)
+    if construction == "hard":
+        if not wall > 0:
+            raise InputError(f"wall must be > 0, got {wall}", field="wall")
+        return (np.maximum(p - upper_limit, 0.0) / (wall * upper_limit)) ** 2
+    return (p / limit_sigma(upper_limit, cl, construction)) ** 2
+
+
+class UpperLimitChi2(Cost):
+    """The chi^2 of one model observable against one upper limit; composes with ``+``.
+
+    Its parameters are the model's (physical values, model order); ``batch`` evaluates many
+    points at once.
+
+    Example:
+        >>> from fitkit.models import get_model
+        >>> lim = UpperLimit(id="k", observable="BR(B0->K*nunu)", upper_limit=2.7e-5, cl=0.9)
+        >>> cost = UpperLimitChi2(lim, get_model("massless-dark-photon"), compare_to="BR(B0->K*inv)")
+        >>> round(float(cost.batch({"alpha_D": [1.0], "Lambda": [9.473e7], "m_Q": [0.5]})[0]), 2)
+        1.64
+    """
+
+    __slots__ = ("limit", "model", "construction", "wall", "names", "measurement")
+
+    def __init__(
+        self,
+        limit: UpperLimit,
+        model: Model,
+        *,
+        compare_to: str | None = None,
+        construction: Construction = "one-sided-gaussian",
+        wall: float = 0.01,
+        source_id: str = "",
+        verbose: int = 0,
+    ) -> None:
+        if construction not in CONSTRUCTIONS:
+            raise InputError(f"unknown construction {construction!r}; use one of {', '.join(CONSTRUCTIONS)}", field="construction")
+        observable = compare_to or limit.observable
+        parsed = parse_observable(observable)
+        sigma = limit_sigma(limit.upper_limit, limit.cl, construction)
+        err = sigma if math.isfinite(sigma) else limit.upper_limit
+        self.measurement = Measurement(
+            id=limit.id, card=source_id, observable=observable, lepton=parsed.lepton, q2=None,
+            value=limit.upper_limit, errors={"limit": (err, err)}, sm=None, sm_error=None,
+            sm_source=None, tags=(), scale=1.0,
+        )
+        model.check_measurements([self.measurement])
+        self.limit, self.model, self.construction, self.wall = limit, model, construction, wall
+        self.names = list(model.parameters)
+        bounds = {n: p.bounds for n, p in model.parameters.items()}
+        super().__init__({n: (None if np.isinf(bounds[n]).all() else bounds[n]) for n in self.names}, verbose)
+
+    def _ndata(self) -> int:
+        return 1
+
+    def _value(self, args: Sequence[float]) -> float:
+        return float(self.batch(dict(zip(self.names, args)))[0])
+
+    def _has_grad(self) -> bool:
+        return False
+
+    def _grad(self, args: Sequence[float]) -> np.ndarray:
+        """Central finite differences (MIGRAD computes its own gradient)."""
+        x = np.asarray(args, dtype=float)
+        h = 1e-6 * np.maximum(np.abs(x), 1e-8)
+        values = self.batch(dict(zip(self.names, np.concatenate([x + np.diag(h), x - np.diag(h)]).T)))
+        return (values[: x.size] - values[x.size :]) / (2 * h)
+
+    def predictions(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
+        """The compared observable at each point, shape ``(n_points,)``."""
+        pts = as_points({n: params[n] for n in self.names})
+        return np.atleast_2d(self.model.predict([self.measurement], pts))[:, 0]
+
+    def batch(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
+        """chi^2 at many points: ``params[name]`` of shape ``(n_points,)`` -> ``(n_points,)``."""
+        return limit_chi2(self.predictions(params), self.limit.upper_limit, self.limit.cl, self.construction, self.wall)
+
+    def observables(self, params: Mapping[str, float], sm_params: Mapping[str, float] | None = None) -> list[dict]:
+        """One row: the limit, the prediction at ``params`` (and at ``sm_params``) and its chi^2."""
+        fit = float(self.predictions(params)[0])
+        sm = float(self.predictions(sm_params)[0]) if sm_params is not None else 0.0
+        chi2 = float(limit_chi2(np.array(fit), self.limit.upper_limit, self.limit.cl, self.construction, self.wall))
+        return [
+            {
+                "id": self.limit.id,
+                "observable": self.measurement.observable,
+                "q2": None,
+                "exp": self.limit.upper_limit,
+                "exp_error": self.measurement.errors["limit"][0],
+                "theory_error": 0.0,
+                "sm": sm,
+                "fit": fit,
+                "pull_sm": -math.sqrt(float(limit_chi2(np.array(sm), self.limit.upper_limit, self.limit.cl, self.construction, self.wall))),
+                "pull": -math.sqrt(chi2),
+                "kind": f"upper limit at {100 * self.limit.cl:g}% CL ({self.construction})",
+            }
+        ]
+
+
+def build_upper_limit_term(spec: dict, model: Model, *, context) -> UpperLimitChi2:
+    """Term type ``upper-limit``: ``{limit: id, compare_to: observable, construction, wall}``."""
+    allowed = {"type", "limit", "compare_to", "construction", "wall"}
+    unknown = set(spec) - allowed
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(sorted(unknown))} in an upper-limit term", file=context.file, field="terms")
+    if "limit" not in spec:
+        raise InputError("an upper-limit term needs 'limit: <id>'", file=context.file, field="terms.limit")
+    path, lf, limit = find_limit(str(spec["limit"]), context.catalog.root)
+    construction = spec.get("construction", "one-sided-gaussian")
+    try:
+        return UpperLimitChi2(
+            limit, model, compare_to=spec.get("compare_to"), construction=construction,
+            wall=float(spec.get("wall", 0.01)), source_id=lf.id,
+        )
+    except (InputError, ValueError) as exc:
+        raise InputError(str(getattr(exc, "message", exc)), file=context.file, entry=limit.id, field="terms") from None
+
+
+TERMS = {"upper-limit": build_upper_limit_term}
