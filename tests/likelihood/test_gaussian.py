@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from iminuit.cost import NormalConstraint
 
 from fitkit.data.catalog import Catalog
@@ -50,3 +52,21 @@ def test_costs_compose_by_plus(muon) -> None:
     cost = GaussianChi2(muon, get_model("sm"))
     total = cost + NormalConstraint("x", 1.0, 0.5)
     assert total(3.0) == pytest.approx(cost() + 16.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    shifts=st.lists(st.floats(-0.9, 2.0, allow_nan=False), min_size=1, max_size=8),
+    convention=st.sampled_from(ASYMMETRIC_CONVENTIONS),
+)
+def test_chi2_is_nonnegative_and_vanishes_at_data(shifts: list[float], convention: str) -> None:
+    ms = Catalog().select(tags=["bsll"])
+    cost = GaussianChi2(ms, get_model("sm"), asymmetric_errors=convention)
+    exp = np.array([m.value for m in ms])
+    th = exp[None, :] * (1 + np.array(shifts)[:, None])
+    chi2 = cost.residual_chi2(th)
+    assert np.all(chi2 >= 0)
+    assert cost.residual_chi2(exp[None, :])[0] == 0.0
+    # monotonic in the size of a common relative shift on each side of the data
+    pos = sorted(s for s in shifts if s > 0)
+    assert np.all(np.diff(cost.residual_chi2(exp[None, :] * (1 + np.array(pos)[:, None]))) >= 0)
