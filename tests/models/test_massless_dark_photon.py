@@ -163,3 +163,58 @@ def test_bad_options():
         MasslessDarkPhoton(n_q=2, charges=[1.0])
     with pytest.raises(InputError):
         MasslessDarkPhoton(beta_convention="nope")  # type: ignore[arg-type]
+
+
+def test_reproduction_rows_of_000_all_pass():
+    from fitkit.reproduce.paper000 import PAPER, rows
+
+    out = rows()
+    assert PAPER == "000" and len(out) >= 14
+    failing = [r.quantity for r in out if not r.ok]
+    assert not failing
+
+
+def test_fit_a_massless_dark_photon():
+    from fitkit import api
+
+    res = api.fit_named("massless-dark-photon")
+    assert res.chi2_min < 1e-3  # one measurement, two parameters: a valley of exact solutions
+    assert res.chi2_sm == pytest.approx((1.9 / 0.7) ** 2, rel=1e-3)  # SM: no invisible NP at all
+    best = {k: v.value for k, v in res.parameters.items()}
+    m = MasslessDarkPhoton()
+    p = {**best, "m_Q": 0.5}
+    assert float(m.br_k_dark_fermions(p)[0]) == pytest.approx(1.9e-5, rel=0.01)
+    assert float(m.br_vector_dark_photon(p)[0]) <= 2.7e-5 * 1.01
+    # the (Lambda, alpha_D) profile (000 Fig. 2 bottom): at the Lambda bound the excess needs
+    # alpha_D ~ 0.42 (Fig. 2 top at m_Q = 0.5 GeV); below the bound the hard limit excludes everything
+    scan = api.scan_named("massless-dark-photon", "Lambda", "alpha_D", points=(8, 30))
+    inside = scan.x_values > 1.02 * 9.474e7
+    assert np.nanmin(scan.delta_chi2[inside]) < 0.05
+    assert np.all(scan.delta_chi2[scan.x_values < 0.95 * 9.474e7] > 11.83)
+
+
+def test_figures_of_000(tmp_path):
+    from fitkit.plotting.massless_dark_photon import (
+        fig1_data,
+        fig2_bottom_data,
+        fig3_data,
+        plot_fig1,
+        plot_fig2,
+        plot_fig3,
+    )
+
+    d1 = fig1_data(n_nodes=40)
+    enh = d1["sf"] / d1["no_sf"]
+    # Fig. 1: away from threshold the SF factor tends to 2 pi alpha / (1 - exp(-2 pi alpha))
+    for i, a in enumerate(d1["alphas"]):
+        x = 2 * math.pi * a
+        assert enh[i, -1] == pytest.approx(x / (1 - math.exp(-x)), rel=0.01)
+    assert np.all(d1["sm"] >= 0) and d1["sm"][0] > d1["sm"][-1]
+    d2 = fig2_bottom_data(points=(5, 6))
+    assert float(d2["lambda_bound"]) == pytest.approx(9.56e7, rel=0.03)
+    assert np.asarray(d2["br"]).shape == (5, 6)
+    d3 = fig3_data(masses=(0.01,), alpha_range=(1.0, 1.0), n_alpha=1)
+    assert float(np.asarray(d3["ratio"])[0, 0]) * 3 == pytest.approx(0.72, rel=0.03)
+    for fn in (plot_fig1, plot_fig2, plot_fig3):
+        out = fn(tmp_path / f"{fn.__name__}.png")
+        assert out.stat().st_size > 10_000
