@@ -1,0 +1,263 @@
+"""Exclusive B -> K l l, B -> K* l l, B_s -> phi l l (and nu nu) differential rates.
+
+Leading order in naive factorisation, full lepton-mass dependence, vectorised over parameter
+points and q^2 nodes (arrays broadcasting to ``(n_points, n_nodes)``).
+
+B -> P l l (P = K): Bobeth, Hiller, Piranishvili, arXiv:0709.4174, eqs. (3.2)-(3.6) (without
+scalar and tensor operators)::
+
+    dGamma/dq2 = 2 (a_l + c_l/3),
+    a_l = Gamma_0 sqrt(lambda) beta_l [q2 |F_P|^2 + lambda/4 (|F_A|^2 + |F_V|^2)
+          + 4 m_l^2 m_B^2 |F_A|^2 + 2 m_l (m_B^2 - m_P^2 + q2) Re(F_P F_A^*)],
+    c_l = -Gamma_0 sqrt(lambda) beta_l^3 lambda/4 (|F_A|^2 + |F_V|^2),
+    F_V = (C9eff + C9') f_+ + 2 m_b/(m_B + m_P) (C7eff + C7') f_T,   F_A = (C10 + C10') f_+,
+    F_P = m_l (C10 + C10') [f_+ - (m_B^2 - m_P^2)/q2 (f_0 - f_+)],
+    Gamma_0 = G_F^2 alpha_e^2 |V_tb V_ts^*|^2 / (512 pi^5 m_B^3).
+
+B -> V l l (V = K*, phi): transversity amplitudes of Altmannshofer et al., arXiv:0811.1214,
+eqs. (3.3)-(3.8) and (3.13), written with A12 and T23 (Bharucha-Straub-Zwicky,
+arXiv:1503.05534 eqs. (2.6)-(2.7)) so that no 1/lambda appears::
+
+    A_perp^{L,R} = N sqrt2 sqrt(lambda) [(C9+ -+ C10+) V/(m_B+m_V) + 2 m_b/q2 C7+ T1],
+    A_par^{L,R}  = -N sqrt2 (m_B^2 - m_V^2) [(C9- -+ C10-) A1/(m_B-m_V) + 2 m_b/q2 C7- T2],
+    A_0^{L,R}    = -8 N m_B m_V/sqrt(q2) [(C9- -+ C10-) A12 + m_b/(m_B+m_V) C7- T23],
+    A_t          = 2 N sqrt(lambda)/sqrt(q2) C10- A0,
+    N^2 = |V_tb V_ts^*|^2 G_F^2 alpha_e^2 q2 sqrt(lambda) beta_l / (3 2^10 pi^5 m_B^3),
+
+with C_i+ = C_i + C_i', C_i- = C_i - C_i', and dGamma/dq2 = 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c)
+from the angular coefficients J1s, J1c, J2s, J2c of 0811.1214 eq. (3.13).
+
+C7eff (with its O(alpha_s) shift from O_{1,2,8} at q^2 = 0), C9eff(q^2) and C10 of the SM come
+from :mod:`fitkit.theory.wilson_sm`; m_b is the MS-bar mass at mu_b = 4.8 GeV. Not included:
+QCD-factorisation corrections (spectator scattering, hep-ph/0106067) and the O(alpha_s)
+corrections to C9; the measured differences to flavio are in tests/theory/test_bsll_flavio.py. Rates are those of the b -> s (B-bar) decay; for real new-physics
+coefficients they equal the CP average up to O(Im xi_u/xi_t) ~ 10^-3.
+
+Example:
+    >>> q2 = np.array([[1.0, 4.0]])
+    >>> [round(float(x) * 1e8, 3) for x in dbr_dq2(("B+", "K"), "mu", q2)[0]]
+    [3.664, 3.673]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from fitkit.constants import (
+    G_F,
+    M_B0,
+    M_BPLUS,
+    M_BS,
+    M_K0,
+    M_KPLUS,
+    M_KSTAR0,
+    M_KSTARPLUS,
+    M_LEPTON,
+    M_PHI,
+    TAU_B0,
+    TAU_BPLUS,
+    TAU_BS,
+    ckm_matrix,
+    width_from_lifetime,
+)
+from fitkit.theory.formfactors import form_factors
+from fitkit.theory.kinematics import beta_lepton, kallen
+from fitkit.theory.wilson_sm import MU_B, c9_eff, cl_sm, delta_c7, sm_coefficients
+
+__all__ = [
+    "Channel",
+    "EXCLUSIVE_CHANNELS",
+    "WC_KEYS",
+    "channel",
+    "lepton_mass",
+    "hadronic",
+    "total_coefficients",
+    "dgamma_dq2",
+    "dbr_dq2",
+]
+
+#: Keys of new-physics shifts for charged leptons (and C_L, C_R for neutrinos).
+WC_KEYS: tuple[str, ...] = ("C7", "C7p", "C9", "C9p", "C10", "C10p")
+
+
+class Channel(NamedTuple):
+    """An exclusive H1 -> H2 transition: masses (GeV), lifetime of H1 (s), form-factor set, kind."""
+
+    initial: str
+    final: str
+    m_B: float
+    m_M: float
+    tau: float
+    transition: str
+    kind: str  # "P" (pseudoscalar) or "V" (vector)
+
+
+EXCLUSIVE_CHANNELS: dict[tuple[str, str], Channel] = {
+    ("B+", "K"): Channel("B+", "K", M_BPLUS, M_KPLUS, TAU_BPLUS, "B->K", "P"),
+    ("B0", "K"): Channel("B0", "K", M_B0, M_K0, TAU_B0, "B->K", "P"),
+    ("B0", "K*"): Channel("B0", "K*", M_B0, M_KSTAR0, TAU_B0, "B->K*", "V"),
+    ("B+", "K*"): Channel("B+", "K*", M_BPLUS, M_KSTARPLUS, TAU_BPLUS, "B->K*", "V"),
+    ("Bs", "phi"): Channel("Bs", "phi", M_BS, M_PHI, TAU_BS, "Bs->phi", "V"),
+}
+
+
+def channel(key: tuple[str, str]) -> Channel:
+    """The :class:`Channel` of ``(initial, final)``, e.g. ``("B+", "K")``."""
+    if key not in EXCLUSIVE_CHANNELS:
+        raise ValueError(f"no exclusive channel {key[0]}->{key[1]}; known: {list(EXCLUSIVE_CHANNELS)}")
+    return EXCLUSIVE_CHANNELS[key]
+
+
+def lepton_mass(lepton: str) -> float:
+    """Lepton mass in GeV; 0 for neutrinos."""
+    return 0.0 if lepton == "nu" else M_LEPTON[lepton]
+
+
+@cache
+def _xi_t() -> float:
+    V = ckm_matrix()
+    return float(abs(V[2, 2] * V[2, 1].conjugate()))
+
+
+def hadronic(ch: Channel, lepton: str, q2: np.ndarray) -> dict[str, np.ndarray]:
+    """Everything that depends on q^2 only: kinematics, form factors times prefactors, SM C9eff.
+
+    ``q2`` may have any shape (typically ``(1, n_nodes)`` or ``(n_points, n_nodes)``); nodes
+    outside the physical region give zero rate. The result is consumed by :func:`dgamma_dq2`.
+    """
+    q2 = np.asarray(q2, dtype=float)
+    m_l = lepton_mass(lepton)
+    mB, mM = ch.m_B, ch.m_M
+    sm = sm_coefficients(MU_B)
+    lo, hi = 4 * m_l * m_l, (mB - mM) ** 2
+    inside = (q2 > lo) & (q2 < hi)
+    q2s = np.where(inside, q2, 0.5 * (max(lo, 1e-3) + hi))
+    lam = kallen(mB * mB, mM * mM, q2s)
+    beta = beta_lepton(q2s, m_l)
+    ff = form_factors(ch.transition, q2s)
+    pref = (G_F * sm.alpha_e * _xi_t()) ** 2 * np.where(inside, 1.0, 0.0) / np.pi**5 / mB**3
+    had: dict[str, np.ndarray] = {"q2": q2s, "beta": beta, "m_l": np.asarray(m_l), "lam": lam}
+    if lepton == "nu":
+        had["c9_sm"] = np.full_like(q2s, cl_sm(MU_B), dtype=complex)
+        had["c7_sm"] = np.zeros_like(q2s)
+        had["c10_sm"] = -had["c9_sm"]
+    else:
+        had["c9_sm"] = c9_eff(q2s, MU_B)
+        had["c7_sm"] = np.full_like(q2s, sm.C7eff + delta_c7(MU_B), dtype=complex)
+        had["c10_sm"] = np.full_like(q2s, sm.C10)
+    mb = sm.m_b_msbar
+    if ch.kind == "P":
+        # 0709.4174 eqs. (3.2)-(3.6): Gamma_0 = G_F^2 alpha^2 |xi_t|^2 / (512 pi^5 m_B^3)
+        g0 = pref / 512.0
+        fp = ff["f+"]
+        had.update(
+            g0=g0 * np.sqrt(lam) * beta,
+            fv9=fp,
+            fv7=2 * mb / (mB + mM) * ff["fT"],
+            fa=fp,
+            fp=m_l * (fp - (mB * mB - mM * mM) / q2s * (ff["f0"] - fp)),
+        )
+    else:
+        # 0811.1214 eqs. (3.3)-(3.8), N^2 = ... / (3 * 2^10 pi^5 m_B^3)
+        n2 = pref * q2s * np.sqrt(lam) * beta / (3.0 * 1024.0)
+        sq = np.sqrt(q2s)
+        sl = np.sqrt(lam)
+        had.update(
+            n2=n2,
+            perp9=np.sqrt(2.0) * sl * ff["V"] / (mB + mM),
+            perp7=np.sqrt(2.0) * sl * 2 * mb / q2s * ff["T1"],
+            par9=-np.sqrt(2.0) * (mB * mB - mM * mM) * ff["A1"] / (mB - mM),
+            par7=-np.sqrt(2.0) * (mB * mB - mM * mM) * 2 * mb / q2s * ff["T2"],
+            zero9=-8.0 * mB * mM / sq * ff["A12"],
+            zero7=-8.0 * mB * mM / sq * mb / (mB + mM) * ff["T23"],
+            time=2.0 * sl / sq * ff["A0"],
+        )
+    return had
+
+
+def total_coefficients(had: Mapping[str, np.ndarray], lepton: str, shifts: Mapping[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """SM + new-physics coefficients C7, C7p, C9, C9p, C10, C10p at the nodes of ``had``.
+
+    For neutrinos the shifts are ``CL``/``CR``: C9 = C_L, C10 = -C_L, C9' = C_R, C10' = -C_R.
+    """
+    shifts = shifts or {}
+    zero = 0.0
+    if lepton == "nu":
+        cl = shifts.get("CL", zero)
+        cr = shifts.get("CR", zero)
+        return {
+            "C7": had["c7_sm"], "C7p": zero,
+            "C9": had["c9_sm"] + cl, "C9p": cr,
+            "C10": had["c10_sm"] - cl, "C10p": -cr,
+        }  # fmt: skip
+    return {
+        "C7": had["c7_sm"] + shifts.get("C7", zero),
+        "C7p": shifts.get("C7p", zero),
+        "C9": had["c9_sm"] + shifts.get("C9", zero),
+        "C9p": shifts.get("C9p", zero),
+        "C10": had["c10_sm"] + shifts.get("C10", zero),
+        "C10p": shifts.get("C10p", zero),
+    }
+
+
+def _abs2(z: np.ndarray) -> np.ndarray:
+    return z.real * z.real + z.imag * z.imag
+
+
+def dgamma_dq2(ch: Channel, had: Mapping[str, np.ndarray], c: Mapping[str, np.ndarray]) -> np.ndarray:
+    """dGamma/dq^2 in GeV^-1 from :func:`hadronic` and total coefficients (see module docstring)."""
+    m_l = float(had["m_l"])
+    q2, beta, lam = had["q2"], had["beta"], had["lam"]
+    if ch.kind == "P":
+        mB, mP = ch.m_B, ch.m_M
+        c9, c10, c7 = c["C9"] + c["C9p"], c["C10"] + c["C10p"], c["C7"] + c["C7p"]
+        fv = c9 * had["fv9"] + c7 * had["fv7"]
+        fa2 = _abs2(c10) * had["fa"] ** 2
+        fvfa = _abs2(fv) + fa2
+        # 2 (a + c/3): lambda/4 (2 - 2 beta^2/3) |F|^2 is the m_l-independent part
+        out = had["g0"] * (0.5 * lam * (1.0 - beta * beta / 3.0) * fvfa)
+        if m_l > 0.0:
+            fp = had["fp"] * c10
+            extra = q2 * _abs2(fp) + 4 * m_l * m_l * mB * mB * fa2 + 2 * m_l * (mB * mB - mP * mP + q2) * (fp * np.conj(c10 * had["fa"])).real
+            out = out + 2.0 * had["g0"] * extra
+        return out
+    c9p, c9m = c["C9"] + c["C9p"], c["C9"] - c["C9p"]
+    c10p, c10m = c["C10"] + c["C10p"], c["C10"] - c["C10p"]
+    c7p, c7m = c["C7"] + c["C7p"], c["C7"] - c["C7p"]
+    x_perp = had["perp9"] * c9p + had["perp7"] * c7p
+    y_perp = had["perp9"] * c10p
+    x_par = had["par9"] * c9m + had["par7"] * c7m
+    y_par = had["par9"] * c10m
+    x_0 = had["zero9"] * c9m + had["zero7"] * c7m
+    y_0 = had["zero9"] * c10m
+    xx_t = _abs2(x_perp) + _abs2(x_par)
+    yy_t = _abs2(y_perp) + _abs2(y_par)
+    s_t = 2.0 * (xx_t + yy_t)  # sum over L, R of |A_perp|^2 + |A_par|^2
+    s_0 = 2.0 * (_abs2(x_0) + _abs2(y_0))
+    b2 = beta * beta
+    out = s_t * (6.0 + 2.0 * b2) / 8.0 + s_0 * (3.0 + b2) / 4.0
+    if m_l > 0.0:
+        r = m_l * m_l / q2
+        p_t = xx_t - yy_t  # Re(A^L A^R*) summed over perp, par
+        p_0 = _abs2(x_0) - _abs2(y_0)
+        a_t2 = _abs2(had["time"] * c10m)
+        out = out + 6.0 * r * p_t + 3.0 * r * (a_t2 + 2.0 * p_0)
+    return had["n2"] * out
+
+
+def dbr_dq2(key: tuple[str, str], lepton: str, q2: np.ndarray, shifts: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+    """dBR/dq^2 (GeV^-2) of ``key`` = (initial, final) with ``lepton`` in {e, mu, nu} at ``q2``.
+
+    ``shifts`` are new-physics shifts (keys of :data:`WC_KEYS`, or CL/CR for neutrinos) that
+    broadcast against ``q2``. For ``nu`` the rate is summed over the three neutrino flavours
+    (flavour-universal shifts).
+    """
+    ch = channel(key)
+    had = hadronic(ch, lepton, q2)
+    rate = dgamma_dq2(ch, had, total_coefficients(had, lepton, shifts))
+    n_flavours = 3.0 if lepton == "nu" else 1.0
+    return n_flavours * rate * ch.tau / (width_from_lifetime(1.0))

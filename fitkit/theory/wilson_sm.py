@@ -1,0 +1,215 @@
+"""Standard-Model Wilson coefficients of b -> s l l and b -> s nu nu, and C9eff(q^2).
+
+Normalisation of 002 eq. (2.9), H = -4 G_F/sqrt2 * e^2/(16 pi^2) * V_tb V_ts^* sum_i C_i O_i,
+with O_9 = (s-bar gamma^mu P_L b)(l-bar gamma_mu l), O_10 = (s-bar gamma^mu P_L b)(l-bar gamma_mu
+gamma_5 l), O_7 = m_b/e (s-bar sigma^{mu nu} P_R b) F_{mu nu}, and primes for P_L <-> R.
+C1..C6 are in the CMM basis. The values at mu_b (NNLO matching, NNLL running) are read from
+``data/formfactors/sm_wilson_bsll.yaml`` with their references.
+
+C9eff(q^2) = C9 + Y(q^2) + (xi_u/xi_t) Y_u(q^2), with the one-loop four-quark matrix elements of
+Altmannshofer et al., arXiv:0811.1214, eq. (10) (from Beneke-Feldmann-Seidel, hep-ph/0106067,
+eq. (11) for h) and the doubly Cabibbo-suppressed up-quark loop of Beneke-Feldmann-Seidel,
+hep-ph/0412400, eq. (43), Y_u = (4/3 C1 + C2)(h(q^2, m_c) - h(q^2, 0)).
+
+O(alpha_s) matrix elements of O_{1,2,8} (Asatrian et al., hep-ph/0109140, eq. (54):
+C7eff -> C7eff - alpha_s/(4 pi) (C1 F_1^(7) + C2 F_2^(7) + C8 F_8^(7))): :func:`delta_c7`
+implements them at q^2 = 0, where F_2^(7) = -r_2(z) - 416/81 ln(m_b/mu) and F_1^(7) = -F_2^(7)/6
+with r_2(z) of Greub, Hurth, Wyler (hep-ph/9603404, eqs. (4.4)-(4.5)), and F_8^(7)(0) =
+-32/9 ln(mu/m_b) - 44/9 + 8 pi^2/27 - 8/9 i pi (Beneke-Feldmann-Seidel hep-ph/0106067 eq. (29)
+at s = 0). This shift (about -0.08 - 0.01 i) is what makes B -> K* l l at low q^2 (photon pole)
+agree with QCD factorisation. Neglected: the q^2 dependence of F^(7) (|F_2^(7)| grows by 9 %
+from q^2 = 0 to 6 GeV^2) and the corresponding corrections to C9 (delta C9 ~ -0.12 + 0.04 i,
+F_{1,2,8}^(9) of the same references), which lower the rates by about 5 %; see the measured
+differences to flavio in tests/theory/test_bsll_flavio.py.
+
+Example:
+    >>> sm = sm_coefficients()
+    >>> round(sm.C9, 3), round(sm.C10, 3), round(sm.C7eff, 4)
+    (4.053, -4.166, -0.2915)
+    >>> d = delta_c7()
+    >>> round(d.real, 4), round(d.imag, 4)
+    (-0.075, -0.014)
+    >>> y = loop_y(np.array([1.0, 6.0]))
+    >>> [round(complex(v).real, 3) for v in y]
+    [0.413, 0.517]
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from fitkit.constants import ckm_matrix
+from fitkit.data.catalog import default_data_dir, read_yaml
+
+__all__ = [
+    "SM_FILE",
+    "SMCoefficients",
+    "sm_coefficients",
+    "loop_h",
+    "loop_y",
+    "c9_eff",
+    "cl_sm",
+    "xi_ratio",
+    "r2_dipole",
+    "delta_c7",
+]
+
+#: SM inputs relative to the data folder.
+SM_FILE: str = "formfactors/sm_wilson_bsll.yaml"
+#: Default renormalisation scale of the exclusive modes (GeV).
+MU_B: float = 4.8
+
+
+class SMCoefficients(NamedTuple):
+    """SM Wilson coefficients and couplings at the scale ``mu`` (GeV)."""
+
+    mu: float
+    C1: float
+    C2: float
+    C3: float
+    C4: float
+    C5: float
+    C6: float
+    C7eff: float
+    C8eff: float
+    C9: float
+    C10: float
+    alpha_e: float
+    alpha_s: float
+    m_b_msbar: float
+    m_b_pole: float
+    m_c_pole: float
+
+
+@cache
+def _raw() -> dict:
+    return read_yaml(default_data_dir() / SM_FILE)
+
+
+@cache
+def sm_coefficients(mu: float = MU_B) -> SMCoefficients:
+    """SM coefficients at ``mu`` = 4.8 GeV (exclusive modes) or 5.0 GeV (inclusive mode)."""
+    raw = _raw()
+    key = f"{mu:.1f}"
+    if key not in raw["scales"]:
+        raise ValueError(f"SM Wilson coefficients are tabulated at mu = {list(raw['scales'])} GeV, not {mu}")
+    s = raw["scales"][key]
+    return SMCoefficients(
+        mu=float(mu),
+        **{k: float(s[k]) for k in ("C1", "C2", "C3", "C4", "C5", "C6", "C7eff", "C8eff", "C9", "C10")},
+        alpha_e=float(s["alpha_e"]),
+        alpha_s=float(s["alpha_s"]),
+        m_b_msbar=float(s["m_b_msbar"]),
+        m_b_pole=float(raw["m_b_pole"]),
+        m_c_pole=float(raw["m_c_pole"]),
+    )
+
+
+@cache
+def xi_ratio() -> complex:
+    """xi_u / xi_t = V_ub V_us^* / (V_tb V_ts^*) from :func:`fitkit.constants.ckm_matrix`."""
+    V = ckm_matrix()
+    return complex(V[0, 2] * V[0, 1].conjugate() / (V[2, 2] * V[2, 1].conjugate()))
+
+
+def loop_h(q2: np.ndarray, m_q: float, mu: float) -> np.ndarray:
+    """One-loop fermion-bubble function h(q^2, m_q) (hep-ph/0106067 eq. (11); 0811.1214 eq. (11))::
+
+        h = -4/9 [ln(m_q^2/mu^2) - 2/3 - z] - 4/9 (2 + z) sqrt|z - 1| * A(z),   z = 4 m_q^2/q^2,
+        A = arctan(1/sqrt(z-1))                         (z > 1),
+        A = ln[(1 + sqrt(1-z))/sqrt(z)] - i pi/2        (z <= 1);
+        h(q^2, 0) = 8/27 - 4/9 ln(q^2/mu^2) + 4/9 i pi.
+
+    Vectorised over ``q2`` (GeV^2, > 0); returns complex.
+    """
+    q2 = np.asarray(q2, dtype=float)
+    if m_q == 0.0:
+        return 8.0 / 27.0 - 4.0 / 9.0 * np.log(q2 / mu**2) + 4.0j / 9.0 * np.pi
+    z = 4.0 * m_q**2 / q2
+    above = z > 1.0
+    root = np.sqrt(np.abs(z - 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_above = np.arctan(1.0 / np.where(above, root, 1.0))
+        sz = np.sqrt(np.where(above, 1.0, z))
+        a_below = np.log((1.0 + np.sqrt(np.where(above, 0.0, 1.0 - z))) / sz) - 0.5j * np.pi
+    A = np.where(above, a_above, a_below)
+    return -4.0 / 9.0 * (np.log(m_q**2 / mu**2) - 2.0 / 3.0 - z) - 4.0 / 9.0 * (2.0 + z) * root * A
+
+
+def loop_y(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """Y(q^2) + (xi_u/xi_t) Y_u(q^2): four-quark contributions to C9eff (0811.1214 eq. (10);
+    hep-ph/0412400 eq. (43)); h with the pole masses m_c, m_b of the SM input file."""
+    s = sm_coefficients(mu)
+    F_c = 4.0 / 3.0 * s.C1 + s.C2 + 6.0 * s.C3 + 60.0 * s.C5
+    F_b = 7.0 * s.C3 + 4.0 / 3.0 * s.C4 + 76.0 * s.C5 + 64.0 / 3.0 * s.C6
+    F_u = s.C3 + 4.0 / 3.0 * s.C4 + 16.0 * s.C5 + 64.0 / 3.0 * s.C6
+    F_4 = 4.0 / 3.0 * s.C3 + 64.0 / 9.0 * s.C5 + 64.0 / 27.0 * s.C6
+    h_c = loop_h(q2, s.m_c_pole, mu)
+    h_0 = loop_h(q2, 0.0, mu)
+    y = h_c * F_c - 0.5 * loop_h(q2, s.m_b_pole, mu) * F_b - 0.5 * h_0 * F_u + F_4
+    y_u = (4.0 / 3.0 * s.C1 + s.C2) * (h_c - h_0)
+    return y + xi_ratio() * y_u
+
+
+def c9_eff(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """SM C9eff(q^2) = C9 + Y(q^2) + (xi_u/xi_t) Y_u(q^2) (complex, shape of ``q2``)."""
+    return sm_coefficients(mu).C9 + loop_y(q2, mu)
+
+
+@cache
+def cl_sm(mu: float = MU_B) -> float:
+    """SM C_L of b -> s nu nu in the normalisation of 002 eq. (2.9) with alpha_e(mu):
+    C_L = -X_t/s_W^2 * alpha_e(M_Z)/alpha_e(mu) (Buchalla-Buras; X_t of arXiv:1009.0947).
+
+    Example:
+        >>> round(cl_sm(), 3)
+        -6.529
+    """
+    raw = _raw()
+    return -float(raw["X_t"]) / float(raw["s2w"]) * float(raw["alpha_e_mz"]) / sm_coefficients(mu).alpha_e
+
+
+def r2_dipole(z: float) -> complex:
+    """r_2(z) of Greub, Hurth, Wyler (hep-ph/9603404, eqs. (4.4)-(4.5)), z = (m_c/m_b)^2::
+
+        Re r2 = 2/243 {-833 + 144 pi^2 z^{3/2} + [1728 - 180 pi^2 - 1296 zeta3 + (1296 - 324 pi^2) L
+                + 108 L^2 + 36 L^3] z + [648 + 72 pi^2 + (432 - 216 pi^2) L + 36 L^3] z^2
+                + [-54 - 84 pi^2 + 1092 L - 756 L^2] z^3},
+        Im r2 = 16 pi/81 {-5 + [45 - 3 pi^2 + 9 L + 9 L^2] z + [-3 pi^2 + 9 L^2] z^2 + [28 - 12 L] z^3},
+
+    with L = ln z.
+
+    Example:
+        >>> round(r2_dipole(0.0978).real, 3)
+        -3.802
+    """
+    from scipy.special import zeta
+
+    L = np.log(z)
+    pi2 = np.pi**2
+    re = 2.0 / 243.0 * (
+        -833.0
+        + 144.0 * pi2 * z**1.5
+        + (1728.0 - 180.0 * pi2 - 1296.0 * float(zeta(3)) + (1296.0 - 324.0 * pi2) * L + 108.0 * L**2 + 36.0 * L**3) * z
+        + (648.0 + 72.0 * pi2 + (432.0 - 216.0 * pi2) * L + 36.0 * L**3) * z**2
+        + (-54.0 - 84.0 * pi2 + 1092.0 * L - 756.0 * L**2) * z**3
+    )
+    im = 16.0 * np.pi / 81.0 * (
+        -5.0 + (45.0 - 3.0 * pi2 + 9.0 * L + 9.0 * L**2) * z + (-3.0 * pi2 + 9.0 * L**2) * z**2 + (28.0 - 12.0 * L) * z**3
+    )
+    return complex(re, im)
+
+
+@cache
+def delta_c7(mu: float = MU_B) -> complex:
+    """O(alpha_s) shift of C7eff from O_1, O_2, O_8 at q^2 = 0 (hep-ph/0109140 eq. (54), see module doc)."""
+    s = sm_coefficients(mu)
+    mb = s.m_b_pole
+    z = (float(_raw()["m_c_dipole"]) / mb) ** 2
+    f27 = -r2_dipole(z) - 416.0 / 81.0 * np.log(mb / mu)
+    f17 = -f27 / 6.0
+    f87 = -32.0 / 9.0 * np.log(mu / mb) - 44.0 / 9.0 + 8.0 * np.pi**2 / 27.0 - 8.0j / 9.0 * np.pi
+    return complex(-s.alpha_s / (4.0 * np.pi) * (s.C1 * f17 + s.C2 * f27 + s.C8eff * f87))
