@@ -6,7 +6,7 @@ draws them to a file (PNG/PDF by suffix) and returns the path.
 - Fig. 1: dBR/dq^2(B+ -> K+ Q Qbar) for N_Q = 3, m_Q = 0.5 GeV, with (solid) and without
   (dashed) the Sommerfeld-Fermi factor of 000 eq. (3.13), and the SM of eq. (3.10) (black).
 - Fig. 2 top: BR(B+ -> K+ Q_X Qbar_X) against alpha_D at Lambda = 9.56e4 TeV for N_Q = 3 and
-  several m_Q, with the 1 sigma band of 000 eq. (1.5); bottom: the BR over the (alpha_D, Lambda)
+  several m_Q, with the 1 sigma band of 000 eq. (1.5), and the solutions alpha_D(m_Q); bottom: the BR over the (alpha_D, Lambda)
   plane at m_Q = 0.5 GeV with the Lambda bound of eq. (4.6) (dashed).
 - Fig. 3: BR(B0 -> K* gamma_D)/BR(B+ -> K+ Q_X Qbar_X) against alpha_D (N_Q = 3), with the value
   2.7e-5/1.9e-5 above which the Belle limit excludes the explanation of the excess (hatched).
@@ -25,7 +25,11 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from fitkit.constants import M_BPLUS, M_KPLUS, TAU_BPLUS, width_from_lifetime  # noqa: E402
-from fitkit.models.massless_dark_photon import MasslessDarkPhoton, paper_inputs  # noqa: E402
+from fitkit.models.massless_dark_photon import (  # noqa: E402
+    MasslessDarkPhoton,
+    alpha_for_branching_ratio,
+    paper_inputs,
+)
 from fitkit.theory.dark_fermions import sm_dgamma_ds_hat_knunu  # noqa: E402
 from fitkit.theory.tensor_formfactor import f_plus  # noqa: E402
 
@@ -34,6 +38,7 @@ __all__ = [
     "EXCESS_000",
     "fig1_data",
     "fig2_top_data",
+    "fig2_solutions_data",
     "fig2_bottom_data",
     "fig3_data",
     "plot_fig1",
@@ -85,6 +90,23 @@ def fig2_top_data(
         {"alpha_D": aa.ravel(), "Lambda": np.full(aa.size, Lambda), "m_Q": mm.ravel()}
     )
     return {"alpha": alpha, "masses": m, "br": br.reshape(aa.shape)}
+
+
+def fig2_solutions_data(
+    *,
+    masses: np.ndarray | None = None,
+    n_q: int = 3,
+    Lambda: float = LAMBDA_BOUND_000,
+) -> dict[str, np.ndarray]:
+    """alpha_D(m_Q) reproducing BR = 1.9e-5 and its 1 sigma band (000 eq. (1.5)) at fixed Lambda, N_Q.
+
+    ``alpha`` has shape (3, n_masses): rows for BR = 1.2e-5, 1.9e-5, 2.6e-5 (NaN if alpha_D > 5).
+    """
+    m = np.linspace(0.01, 2.0, 40) if masses is None else np.asarray(masses, float)
+    c, s = EXCESS_000
+    model = MasslessDarkPhoton(n_q=n_q)
+    alpha = np.array([alpha_for_branching_ratio(t, m, Lambda, model=model) for t in (c - s, c, c + s)])
+    return {"masses": m, "alpha": alpha}
 
 
 def fig2_bottom_data(
@@ -148,10 +170,17 @@ def plot_fig1(path: str | Path, **kwargs) -> Path:
 
 
 def plot_fig2(path: str | Path, **kwargs) -> Path:
-    """000 Fig. 2: top, BR vs alpha_D per m_Q with the excess band; bottom, BR over (alpha_D, Lambda)."""
+    """000 Fig. 2: BR vs alpha_D per m_Q with the excess band; alpha_D(m_Q); BR over (alpha_D, Lambda)."""
     top = fig2_top_data()
+    sol = fig2_solutions_data()
     bot = fig2_bottom_data(**kwargs)
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.0, 8.0), constrained_layout=True)
+    fig, (ax1, ax0, ax2) = plt.subplots(3, 1, figsize=(6.0, 11.5), constrained_layout=True)
+    ax0.fill_between(sol["masses"], sol["alpha"][0], sol["alpha"][2], color="gold", alpha=0.5, label=r"BR $=(1.9\pm0.7)\times10^{-5}$")
+    ax0.plot(sol["masses"], sol["alpha"][1], color="k", label=r"BR $=1.9\times10^{-5}$")
+    ax0.set_xlabel(r"$m_Q$ [GeV]")
+    ax0.set_ylabel(r"$\alpha_D$")
+    ax0.set_title(r"$\alpha_D(m_Q)$ explaining the excess, $N_Q=3$, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
+    ax0.legend(fontsize=8)
     c, s = EXCESS_000
     ax1.axhspan(c - s, c + s, color="gold", alpha=0.5, label="000 eq. (1.5), 1$\\sigma$")
     for m, br in zip(top["masses"], top["br"]):

@@ -197,6 +197,7 @@ def test_figures_of_000(tmp_path):
     from fitkit.plotting.massless_dark_photon import (
         fig1_data,
         fig2_bottom_data,
+        fig2_solutions_data,
         fig3_data,
         plot_fig1,
         plot_fig2,
@@ -213,6 +214,8 @@ def test_figures_of_000(tmp_path):
     d2 = fig2_bottom_data(points=(5, 6))
     assert float(d2["lambda_bound"]) == pytest.approx(9.56e7, rel=0.03)
     assert np.asarray(d2["br"]).shape == (5, 6)
+    sol = fig2_solutions_data(masses=np.array([0.5]))
+    assert sol["alpha"][:, 0] == pytest.approx([0.319, 0.416, 0.494], abs=0.002)  # Fig. 2 top at m_Q = 0.5 GeV
     d3 = fig3_data(masses=(0.01,), alpha_range=(1.0, 1.0), n_alpha=1)
     assert float(np.asarray(d3["ratio"])[0, 0]) * 3 == pytest.approx(0.72, rel=0.03)
     for fn in (plot_fig1, plot_fig2, plot_fig3):
