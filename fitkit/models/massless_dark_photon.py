@@ -68,6 +68,7 @@ from fitkit.theory.dark_fermions import (
     missing_energy_two_body,
     partial_width,
 )
+from fitkit.theory.formfactors import form_factors as engine_form_factors
 from fitkit.theory.tensor_formfactor import f_T, input_path
 
 __all__ = [
@@ -168,6 +169,10 @@ class MasslessDarkPhoton(Model):
         beta_convention: ``'paper'`` (eq. (3.14) as printed) or ``'relativistic'``.
         r_kstar_phi: ``'paper'`` (R_{K* phi} ~= r^2, 000 below eq. (6.6)) or ``'eq-6.4'``
             (r^2 = R / (C_{K* phi} (1 + delta_WA)) with C from PDG inputs).
+        form_factors: ``'paper'``: f_T of BHvDW (000 eq. (3.4)), T_1^{B->K*}(0) = 0.28 and
+            T_1^{Bs->phi}(0) from R_{K* phi}; ``'engine'``: the theory engine's form factors
+            (:func:`fitkit.theory.formfactors.form_factors`: f_T of GRvDV 2023,
+            arXiv:2305.06301; T_1(0) of B -> K* and Bs -> phi of BSZ 2015, arXiv:1503.05534).
         n_nodes: Gauss-Legendre nodes per q^2 window.
     """
 
@@ -184,6 +189,7 @@ class MasslessDarkPhoton(Model):
         magnetic: bool = False,
         beta_convention: BetaConvention = "paper",
         r_kstar_phi: Literal["paper", "eq-6.4"] = "paper",
+        form_factors: Literal["paper", "engine"] = "paper",
         n_nodes: int = 48,
     ) -> None:
         if masses is not None:
@@ -198,6 +204,9 @@ class MasslessDarkPhoton(Model):
             raise InputError(f"beta_convention must be 'paper' or 'relativistic', got {beta_convention!r}", field="options.beta_convention")
         if r_kstar_phi not in ("paper", "eq-6.4"):
             raise InputError(f"r_kstar_phi must be 'paper' or 'eq-6.4', got {r_kstar_phi!r}", field="options.r_kstar_phi")
+        if form_factors not in ("paper", "engine"):
+            raise InputError(f"form_factors must be 'paper' or 'engine', got {form_factors!r}", field="options.form_factors")
+        self.form_factors = form_factors
         self.n_q = int(n_q)
         self.masses = None if masses is None else [float(m) for m in masses]
         self.charges = [1.0] * self.n_q if charges is None else [float(c) for c in charges]
@@ -248,7 +257,7 @@ class MasslessDarkPhoton(Model):
         for mass, charge, count in self._generations(pts):
             total += count * partial_width(
                 np.asarray(lo, dtype=float)[None, :], np.asarray(hi, dtype=float)[None, :],
-                form_factor=lambda q2: f_T(q2, m_B=m_B, m_K=m_K),
+                form_factor=lambda q2: self.f_t(q2, initial),
                 alpha_D=alpha, Lambda=lam, m_Q=mass[:, None], m_B=m_B, m_K=m_K, charge=charge,
                 sommerfeld=self.sommerfeld, magnetic=self.magnetic,
                 beta_convention=self.beta_convention, n_nodes=n_nodes,
@@ -287,14 +296,23 @@ class MasslessDarkPhoton(Model):
         out = np.zeros((len(pts["alpha_D"]), q2.shape[1]))
         for mass, charge, count in self._generations(pts):
             out += count * dgamma_ds_hat(
-                q2 / m_B**2, f_t=f_T(q2, m_B=m_B, m_K=m_K), alpha_D=pts["alpha_D"][:, None],
+                q2 / m_B**2, f_t=self.f_t(q2, initial), alpha_D=pts["alpha_D"][:, None],
                 Lambda=pts["Lambda"][:, None], m_Q=mass[:, None], m_B=m_B, m_K=m_K, charge=charge,
                 sommerfeld=self.sommerfeld, magnetic=self.magnetic, beta_convention=self.beta_convention,
             )
         return out / m_B**2 / width_from_lifetime(tau)
 
+    def f_t(self, q2: np.ndarray, initial: str = "B+") -> np.ndarray:
+        """Tensor form factor f_T(q^2) of B -> K (``form_factors`` option; isospin-symmetric)."""
+        if self.form_factors == "engine":
+            return engine_form_factors("B->K", q2)["fT"]
+        m_B, m_K, _ = _K_CHANNELS[initial]
+        return f_T(q2, m_B=m_B, m_K=m_K)
+
     def t1_0(self, final: str) -> float:
         """T_1(0) of B0 -> K* (000 sec. 4) or of Bs -> phi from R_{K* phi} (000 eqs. (6.4)-(6.5))."""
+        if self.form_factors == "engine":
+            return float(engine_form_factors("B->K*" if final == "K*" else "Bs->phi", 0.0)["T1"])
         t1 = self.inputs["T1_0"]
         if final == "K*":
             return t1

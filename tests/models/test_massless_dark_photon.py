@@ -221,3 +221,21 @@ def test_figures_of_000(tmp_path):
     for fn in (plot_fig1, plot_fig2, plot_fig3):
         out = fn(tmp_path / f"{fn.__name__}.png")
         assert out.stat().st_size > 10_000
+
+
+def test_engine_form_factors_option():
+    from fitkit.theory.formfactors import form_factors
+
+    p = pt(m_Q=0.01)
+    paper, engine = MasslessDarkPhoton(n_q=1), MasslessDarkPhoton(n_q=1, form_factors="engine")
+    t1_kst = float(form_factors("B->K*", 0.0)["T1"])
+    assert float(engine.br_vector_dark_photon(p)[0] / paper.br_vector_dark_photon(p)[0]) == pytest.approx((t1_kst / 0.28) ** 2, rel=1e-10)
+    t1_phi = float(form_factors("Bs->phi", 0.0)["T1"])
+    assert engine.t1_0("phi") == pytest.approx(t1_phi)
+    # f_T of GRvDV 2023 is ~25% below BHvDW in rate: the K* gamma_D / K Q Qbar ratio (5.1) grows
+    q2 = np.linspace(0.0, 20.0, 5)
+    np.testing.assert_allclose(engine.f_t(q2), form_factors("B->K", q2)["fT"], rtol=1e-12)
+    r_engine = float(engine.br_vector_dark_photon(p)[0] / engine.br_k_dark_fermions(p)[0])
+    assert 1.0 < r_engine < 1.4
+    with pytest.raises(InputError):
+        MasslessDarkPhoton(form_factors="lattice")  # type: ignore[arg-type]
