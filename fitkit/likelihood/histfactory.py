@@ -45,7 +45,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ __all__ = [
     "WorkspaceCost",
     "FitResult",
     "load_workspace",
+    "make_minuit",
     "code4_factor",
     "code4p_delta",
 ]
@@ -604,9 +606,12 @@ class CompiledWorkspace:
         def g(x: np.ndarray) -> np.ndarray:
             return 2.0 * self.nll_and_grad(x[None, :], data=data, aux=aux, nominal=nominal)[1][0]
 
-        m = Minuit(f, x0, grad=g, name=self.parameters)
-        m.errordef = Minuit.LEAST_SQUARES
+        def h(x: np.ndarray) -> np.ndarray:
+            return 2.0 * self.hessian(x, data=data, aux=aux, nominal=nominal)
+
+        m = make_minuit(f, x0, grad=g, hessian=h, name=self.parameters)
         m.strategy = strategy
+        m.tol = 0.01
         m.print_level = 0
         lim = self.bounds.copy()
         for k, (lo, hi) in (limits or {}).items():
@@ -631,24 +636,26 @@ class CompiledWorkspace:
             nfcn=int(m.nfcn),
         )
 
-    def covariance(
+    def hessian(
         self,
         x: np.ndarray,
-        free: np.ndarray,
+        free: np.ndarray | None = None,
         *,
         data: np.ndarray | None = None,
         aux: np.ndarray | None = None,
         nominal: Mapping[str, np.ndarray] | None = None,
         step: float = 1e-5,
-        chunk: int = 64,
+        chunk: int = 16,
     ) -> np.ndarray:
-        """Covariance of the ``free`` parameters at ``x``: the inverse Hessian of -ln L.
+        """Hessian of -ln L in the ``free`` parameters (default: all) at ``x``.
 
-        The Hessian is the central difference of the analytic gradient, all 2 n_free shifted
-        points evaluated in batches of ``chunk`` (replaces MINUIT's HESSE, which would need
-        O(n_free^2) likelihood calls), symmetrised.
+        Central differences of the analytic gradient, the 2 n_free shifted points evaluated in
+        batches of ``chunk``, symmetrised. MIGRAD gets it as its seed (instead of O(n) numerical
+        second derivatives) and the covariance is its inverse (instead of MINUIT's HESSE, which
+        needs O(n^2) likelihood calls).
         """
-        free = np.asarray(free, dtype=int)
+        x = np.asarray(x, dtype=float)
+        free = np.arange(x.size) if free is None else np.asarray(free, dtype=int)
         h = step * np.maximum(1.0, np.abs(x[free]))
         pts = np.repeat(x[None, :], 2 * free.size, axis=0)
         k = np.arange(free.size)
@@ -661,8 +668,50 @@ class CompiledWorkspace:
             ]
         )[:, free]
         hess = (grads[0::2] - grads[1::2]) / (2.0 * h[:, None])
-        hess = 0.5 * (hess + hess.T)
-        return np.linalg.inv(hess)
+        return 0.5 * (hess + hess.T)
+
+    def covariance(
+        self,
+        x: np.ndarray,
+        free: np.ndarray,
+        *,
+        data: np.ndarray | None = None,
+        aux: np.ndarray | None = None,
+        nominal: Mapping[str, np.ndarray] | None = None,
+        extra_hessian: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Covariance of the ``free`` parameters at ``x``: the inverse Hessian of -ln L.
+
+        ``extra_hessian`` (n_free, n_free) is added first (constraint terms of the caller).
+        A singular Hessian (a parameter the data do not constrain) gives infinite variances.
+        """
+        hess = self.hessian(x, free, data=data, aux=aux, nominal=nominal)
+        if extra_hessian is not None:
+            hess = hess + extra_hessian
+        try:
+            return np.linalg.inv(hess)
+        except np.linalg.LinAlgError:
+            return np.full_like(hess, np.inf)
+
+
+def make_minuit(
+    fcn: Callable[[np.ndarray], float],
+    x0: np.ndarray,
+    *,
+    grad: Callable[[np.ndarray], np.ndarray],
+    hessian: Callable[[np.ndarray], np.ndarray],
+    name: Sequence[str],
+) -> Minuit:
+    """A Minuit (errordef 1, for -2 ln L) with analytic gradient and Hessian.
+
+    iminuit 2.33 needs a G2 callable whenever a Hessian is given, although the Hessian
+    overrides it; its diagonal is passed and iminuit's warning about that is silenced.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="hessian overrides g2")
+        m = Minuit(fcn, x0, grad=grad, hessian=hessian, g2=lambda x: np.diag(hessian(x)), name=list(name))
+    m.errordef = Minuit.LEAST_SQUARES
+    return m
 
 
 class WorkspaceCost(Cost):

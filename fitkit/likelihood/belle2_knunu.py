@@ -1,0 +1,414 @@
+"""The Belle II B+ -> K+ nu nubar likelihood (arXiv:2311.14647) with new-physics signals folded in.
+
+Inputs (HEPData record 10.17182/hepdata.166082, read from ``$FITKIT_SHARED_DATA`` /
+``../shared/data/belle2_knunu_2023`` or from the cache of ``fitkit data pull``): the pyhf
+workspace of the ITA + HTA combination and the number densities N_it (reconstructed bin i x
+true-q^2 bin t; each row sums to bin i's nominal SM signal yield).
+
+**Protocol for models** (what a scenario implements to be folded through the maps)::
+
+    model.knunu_signal(params: dict[str, np.ndarray], true_q2_edges: np.ndarray) -> np.ndarray
+
+returns, with ``params[name]`` of shape (n_points,), the NEW-PHYSICS branching ratio of
+B+ -> K+ + invisible falling in each true-q^2 bin, shape (n_points, n_true_bins). The edges
+are :data:`TRUE_Q2_EDGES` (GeV^2): [-1, 0) underflow, then 100 uniform bins up to 22.885.
+
+**Folding.** The efficiency map (expected yield per unit branching ratio) is
+
+    eps_it = N_it / (BR_SM * w_t),  w_t = int_t dBR_SM/dq^2 dq^2 / BR_SM,
+
+with the SM spectrum dBR/dq^2 ~ lambda^{3/2}(m_B^2, m_K^2, q^2) f_+(q^2)^2 (massless
+neutrinos: only the vector form factor, Buras et al., arXiv:1409.4557 eq. (2.5)) normalised to
+the BR behind mu = 1, BR_SM = 4.97e-6 (HPQCD, arXiv:2207.13371, used by Belle II and 003).
+A new-physics spectrum B_t gives yields nu_i = sum_t eps_it B_t, added as a copy of the
+SM-signal sample that shares its systematic modifiers (detector and efficiency systematics
+fully correlated, its histosys variations relative). Where the SM spectrum vanishes (last
+true bins at the endpoint, w_t < 1e-4 of the mean) eps_it is taken from the nearest bin with
+SM content; the underflow column (HTA only, 1.1 % of its SM yield) has no physical
+counterpart and is not used for new-physics signals.
+
+With a new-physics signal the SM signal stays at mu = 1 within its theory uncertainty
+(a Gaussian constraint of width 0.37 / 4.97 on mu).
+
+003's treatment (:meth:`Belle2Knunu.gaussian_line_yields`): a line smeared by a Gaussian of
+sigma = 1.5 GeV^2 in reconstructed q^2, integrated over the three q^2_rec bins of the ITA
+([-inf, 4], [4, 8], [8, inf] GeV^2; Belle II's q^2_rec binning with the tails put in the
+outer bins), times the SM signal efficiency of each BDT bin summed over q^2_rec; the HTA has
+no q^2_rec binning, so there the X efficiency is the SM one.
+
+Example:
+    >>> TRUE_Q2_EDGES.shape, float(TRUE_Q2_EDGES[1]), round(float(TRUE_Q2_EDGES[2]), 5)
+    ((102,), 0.0, 0.22885)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from iminuit.cost import Cost
+from scipy import stats
+
+from fitkit.constants import M_BPLUS, M_KPLUS
+from fitkit.errors import InputError
+from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace, make_minuit
+from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
+from fitkit.theory.formfactors import form_factors
+
+__all__ = [
+    "TRUE_Q2_EDGES",
+    "BR_SM",
+    "BR_SM_ERROR",
+    "DATASET",
+    "MAPS",
+    "sm_true_bin_fractions",
+    "Belle2Knunu",
+    "LightXScan",
+    "Belle2KnunuCost",
+    "build_term",
+    "TERMS",
+]
+
+#: True-q^2 bin edges of the number-density maps in GeV^2 (HEPData record 166082).
+TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101)])
+
+#: SM BR(B+ -> K+ nu nubar) behind mu = 1 (HPQCD arXiv:2207.13371; 003 ref. [67]) and its error.
+BR_SM: float = 4.97e-6
+BR_SM_ERROR: float = 0.37e-6
+
+#: Folder of the data set under the shared-data root (and name of ``fitkit data pull``).
+DATASET: str = "belle2_knunu_2023"
+#: Workspace file and number-density map per channel prefix: (file, SM signal sample name).
+WORKSPACE_FILE: str = "combined_likelihood.json"
+MAPS: dict[str, tuple[str, str]] = {
+    "A__": ("number_density_ita_regA.csv", "signal"),
+    "B__": ("number_density_ita_regB.csv", "signal"),
+    "sgn1_had": ("number_density_hta.csv", "sgn_1_had"),
+}
+#: q^2_rec bin edges (GeV^2) of the ITA channels, q^2 index fastest within a channel.
+ITA_Q2REC_EDGES: tuple[float, ...] = (-math.inf, 4.0, 8.0, math.inf)
+#: 003 appendix: resolution assigned to the X line in reconstructed q^2 (GeV^2).
+SIGMA_003: float = 1.5
+
+_NP = "np_signal"
+_NP_NORM = "br_np"  # NP normalisation in units of 1e-6 (BR per template)
+
+
+def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12) -> np.ndarray:
+    """Fraction w_t of the SM B+ -> K+ nu nubar rate in each true-q^2 bin (sums to 1).
+
+    dBR/dq^2 ~ lambda^{3/2} f_+^2 (arXiv:1409.4557 eq. (2.5)), Gauss-Legendre with ``nodes``
+    points per bin; bins below q^2 = 0 get zero.
+
+    Example:
+        >>> w = sm_true_bin_fractions()
+        >>> round(float(w.sum()), 12), float(w[0]), bool(w[1] > w[-1])
+        (1.0, 0.0, True)
+    """
+    edges = np.asarray(edges, float)
+    x, wq = np.polynomial.legendre.leggauss(nodes)
+    q2max = (M_BPLUS - M_KPLUS) ** 2
+    lo = np.clip(edges[:-1], 0.0, q2max)
+    hi = np.clip(edges[1:], 0.0, q2max)
+    half = 0.5 * (hi - lo)
+    q2 = 0.5 * (hi + lo)[:, None] + half[:, None] * x[None, :]
+    lam = phase_space_lambda(M_BPLUS, M_KPLUS, np.sqrt(q2))
+    rate = lam**1.5 * form_factors("B->K", q2)["f+"] ** 2
+    integral = (rate * wq).sum(axis=1) * half
+    return integral / integral.sum()
+
+
+def _load_map(path: Path) -> np.ndarray:
+    try:
+        return np.loadtxt(path, delimiter=",", ndmin=2)
+    except OSError as exc:
+        raise InputError(f"cannot read number-density map: {exc.strerror}", file=str(path)) from None
+
+
+class LightXScan(NamedTuple):
+    """The m_X scan of B+ -> K+ X: per mass the best BR, its HESSE error, -2 Delta ln L vs no X.
+
+    ``z_local = sign(BR) sqrt(max(delta, 0))`` (one parameter of interest, Wilks).
+    """
+
+    m_x: np.ndarray
+    br: np.ndarray
+    br_error: np.ndarray
+    delta: np.ndarray
+    z_local: np.ndarray
+    twice_nll_null: float
+    treatment: str
+
+    def best(self) -> dict[str, float]:
+        """The mass of largest -2 Delta ln L and its numbers."""
+        i = int(np.argmax(self.delta))
+        return {
+            "m_X": float(self.m_x[i]),
+            "BR_KX": float(self.br[i]),
+            "BR_KX_error": float(self.br_error[i]),
+            "delta_twice_nll": float(self.delta[i]),
+            "significance_local": float(self.z_local[i]),
+        }
+
+
+@dataclass
+class Belle2Knunu:
+    """The Belle II likelihood with an injectable new-physics sample.
+
+    Args:
+        directory: folder with the workspace and the three number-density maps.
+    """
+
+    directory: Path
+    workspace: CompiledWorkspace = field(init=False)
+    eps: np.ndarray = field(init=False)  # (n_np_cells, n_true): yield per unit BR
+    _last: np.ndarray | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.directory = Path(self.directory)
+        spec = load_workspace(self.directory / WORKSPACE_FILE)
+        cw = CompiledWorkspace(spec)
+        for parent in sorted({s for _, s in MAPS.values()}):
+            cw.add_clone(parent, _NP, normfactor=_NP_NORM)
+        self.workspace = cw
+        frac = sm_true_bin_fractions(TRUE_Q2_EDGES)
+        good = frac > 1e-4 * frac[frac > 0].mean()
+        idx_good = np.flatnonzero(good)
+        nearest = idx_good[np.abs(np.arange(frac.size)[:, None] - idx_good[None, :]).argmin(axis=1)]
+        rows = []
+        self.sm_yields = []
+        self.channel_of_cell: list[str] = []
+        self.q2rec_index: list[int] = []
+        for ch in cw.channels:
+            key = next((k for k in MAPS if ch.startswith(k)), None)
+            if key is None:
+                continue
+            fname, parent = MAPS[key]
+            nmap = _load_map(self.directory / fname)
+            sl = cw.channel_slices[ch]
+            if nmap.shape != (sl.stop - sl.start, TRUE_Q2_EDGES.size - 1):
+                raise InputError(f"map shape {nmap.shape} does not match channel {ch}", file=fname)
+            eps = np.zeros_like(nmap)
+            eps[:, good] = nmap[:, good] / (BR_SM * frac[good])
+            eps[:, ~good] = eps[:, nearest[~good]]
+            eps[:, 0] = 0.0  # underflow: no physical q^2
+            rows.append(eps)
+            self.sm_yields.append(nmap.sum(axis=1))
+            nb = sl.stop - sl.start
+            self.channel_of_cell += [ch] * nb
+            self.q2rec_index += [i % 3 for i in range(nb)] if key != "sgn1_had" else [-1] * nb
+        self.eps = np.concatenate(rows)
+        self.sm_yield = np.concatenate(self.sm_yields)
+        self.q2rec = np.asarray(self.q2rec_index)
+        mu_i = cw.index["mu"]
+        self._mu_index = mu_i
+
+    # ---------------------------------------------------------------- signal templates
+    def fold(self, br_true: np.ndarray) -> np.ndarray:
+        """Yields of the NP sample per cell, (n_points, n_np_cells), from BR per true bin."""
+        return np.atleast_2d(br_true) @ self.eps.T
+
+    def line_yields(self, m_x: np.ndarray) -> np.ndarray:
+        """Yields per unit BR(B+ -> K+ X) of a narrow X of mass m_X (GeV), (n_masses, n_cells)."""
+        m_x = np.atleast_1d(np.asarray(m_x, float))
+        sig = InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES)
+        return self.fold(sig)
+
+    def gaussian_line_yields(self, m_x: np.ndarray, sigma: float = SIGMA_003) -> np.ndarray:
+        """003's treatment: yields per unit BR of a Gaussian (sigma in GeV^2) in q^2_rec at m_X^2."""
+        m_x = np.atleast_1d(np.asarray(m_x, float))
+        e = np.asarray(ITA_Q2REC_EDGES)
+        cdf = stats.norm.cdf((e[None, :] - (m_x**2)[:, None]) / sigma)
+        frac = np.diff(cdf, axis=1)  # (n, 3)
+        out = np.zeros((m_x.size, self.eps.shape[0]))
+        # per BDT bin (3 consecutive q^2_rec bins in the ITA), SM efficiency summed over q^2_rec
+        start = 0
+        for ch in dict.fromkeys(self.channel_of_cell):
+            nb = self.channel_of_cell.count(ch)
+            y = self.sm_yield[start : start + nb] / BR_SM
+            if self.q2rec[start] >= 0:
+                eff = y.reshape(-1, 3).sum(axis=1)
+                out[:, start : start + nb] = (eff[None, :, None] * frac[:, None, :]).reshape(m_x.size, nb)
+            else:
+                out[:, start : start + nb] = y[None, :]
+            start += nb
+        return out
+
+    # ---------------------------------------------------------------- fits
+    def _limits(self, br_max: float) -> dict[str, tuple[float, float]]:
+        return {"mu": (-5.0, 20.0), _NP_NORM: (-br_max, br_max)}
+
+    def fit_sm(self) -> FitResult:
+        """The Belle II fit: mu free, no new physics (arXiv:2311.14647: mu = 4.6 +- 1.3)."""
+        return self.workspace.fit(fixed={_NP_NORM: 0.0}, nominal={_NP: np.zeros(self.eps.shape[0])})
+
+    def fit_with_signal(
+        self,
+        yields_per_1e6: np.ndarray,
+        *,
+        br_free: bool = True,
+        br_value: float = 0.0,
+        start: Mapping[str, float] | None = None,
+        data: np.ndarray | None = None,
+        hesse: bool = True,
+    ) -> FitResult:
+        """Fit with the NP sample of yields ``yields_per_1e6`` (per BR = 1e-6) and mu ~ N(1, 0.074).
+
+        With ``br_free`` the NP normalisation ``br_np`` (BR in units of 1e-6) is free; otherwise
+        fixed at ``br_value`` (0: the null hypothesis; 1: the template is the absolute signal).
+        """
+        return _constrained_fit(self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse)
+
+    def scan_light_x(self, masses: np.ndarray, *, treatment: str = "maps", data: np.ndarray | None = None) -> LightXScan:
+        """Best BR(B+ -> K+ X), its error and -2 Delta ln L against no X at each mass (warm starts)."""
+        masses = np.asarray(masses, float)
+        if treatment == "maps":
+            templates = self.line_yields(masses)
+        elif treatment == "gaussian":
+            templates = self.gaussian_line_yields(masses)
+        else:
+            raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
+        templates = templates * 1e-6
+        null = self.fit_with_signal(templates[0], br_free=False, data=data, hesse=False)
+        br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
+        start = dict(null.values)
+        for i in range(masses.size):
+            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data)
+            if not r.valid:
+                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data)
+            br[i], err[i] = r.values[_NP_NORM] * 1e-6, r.errors[_NP_NORM] * 1e-6
+            dl[i] = null.twice_nll - r.twice_nll
+            start = dict(r.values)
+        z = np.sign(br) * np.sqrt(np.clip(dl, 0.0, None))
+        return LightXScan(masses, br, err, dl, z, null.twice_nll, treatment)
+
+
+def _constrained_fit(lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_value: float, start, data, hesse) -> FitResult:
+    """Fit of the workspace plus the Gaussian theory constraint on mu (sigma = 0.37/4.97)."""
+    cw = lk.workspace
+    sig_mu = BR_SM_ERROR / BR_SM
+    nominal = {_NP: yields}
+    i_mu = lk._mu_index
+    i_br = cw.index[_NP_NORM]
+    x0 = cw.vector(start)
+    if not br_free:
+        x0[i_br] = br_value
+
+    def f(x: np.ndarray) -> float:
+        return 2.0 * float(cw.nll(x[None, :], data=data, nominal=nominal)[0]) + ((x[i_mu] - 1.0) / sig_mu) ** 2
+
+    def g(x: np.ndarray) -> np.ndarray:
+        gr = 2.0 * cw.nll_and_grad(x[None, :], data=data, nominal=nominal)[1][0]
+        gr[i_mu] += 2.0 * (x[i_mu] - 1.0) / sig_mu**2
+        return gr
+
+    def h(x: np.ndarray) -> np.ndarray:
+        hh = 2.0 * cw.hessian(x, data=data, nominal=nominal)
+        hh[i_mu, i_mu] += 2.0 / sig_mu**2
+        return hh
+
+    m = make_minuit(f, x0, grad=g, hessian=h, name=cw.parameters)
+    m.strategy = 0
+    m.tol = 0.01
+    lim = cw.bounds.copy()
+    for k, (lo, hi) in lk._limits(100.0).items():
+        lim[cw.index[k]] = (lo, hi)
+    m.limits = [tuple(b) for b in lim]
+    for i, p in enumerate(cw.parameters):
+        if cw.fixed[i] or (p == _NP_NORM and not br_free):
+            m.fixed[p] = True
+    m.migrad()
+    x = np.asarray(m.values)
+    errors = np.zeros_like(x)
+    if hesse:
+        free = np.flatnonzero(~np.asarray(m.fixed))
+        cov_inv_extra = np.zeros((free.size, free.size))
+        pos = np.flatnonzero(free == i_mu)
+        if pos.size:
+            cov_inv_extra[pos[0], pos[0]] = 1.0 / sig_mu**2  # of -ln L: (mu - 1)^2 / (2 sigma^2)
+        cov = cw.covariance(x, free, data=data, nominal=nominal, extra_hessian=cov_inv_extra)
+        errors[free] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    return FitResult(
+        values=dict(zip(cw.parameters, x.tolist(), strict=True)),
+        errors=dict(zip(cw.parameters, errors.tolist(), strict=True)),
+        twice_nll=float(m.fval),
+        valid=bool(m.valid),
+        nfcn=int(m.nfcn),
+    )
+
+
+class Belle2KnunuCost(Cost):
+    """-2 ln L of the Belle II likelihood, profiled over its 232 nuisance parameters.
+
+    The parameters are the model's (``mu`` for :class:`~fitkit.models.light_invisible.SignalStrength`,
+    otherwise those of a model with ``knunu_signal``); every evaluation minimises the nuisances
+    (MIGRAD with the analytic gradient, warm-started from the previous point), so the fit
+    machinery sees a cost of a handful of parameters and chi^2 differences are profile
+    likelihood ratios.
+    """
+
+    def __init__(self, likelihood: Belle2Knunu, model: Any, names: Sequence[str]) -> None:
+        self.likelihood = likelihood
+        self.model = model
+        self.names = list(names)
+        self.start: dict[str, float] = {}
+        self.limits: dict[str, tuple[float, float]] = {}
+        self._warm: dict[str, float] | None = None
+        super().__init__({n: None for n in self.names}, 0)
+
+    def _evaluate(self, params: dict[str, float]) -> float:
+        lk = self.likelihood
+        if "mu" in params and not hasattr(self.model, "knunu_signal"):
+            r = lk.workspace.fit(
+                fixed={"mu": params["mu"], _NP_NORM: 0.0},
+                start=self._warm,
+                nominal={_NP: np.zeros(lk.eps.shape[0])},
+                hesse=False,
+                limits={"mu": (-5.0, 20.0)},
+            )
+        else:
+            pts = {k: np.array([v]) for k, v in params.items()}
+            yields = lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0]
+            r = lk.fit_with_signal(yields, br_free=False, br_value=1.0, start=self._warm, hesse=False)
+        self._warm = r.values
+        return r.twice_nll
+
+    def _value(self, args: Sequence[float]) -> float:
+        return self._evaluate(dict(zip(self.names, (float(a) for a in args), strict=True)))
+
+    def _grad(self, args: Sequence[float]) -> np.ndarray:
+        """Central differences of the profiled cost (iminuit computes its own when has_grad is False)."""
+        x = np.asarray(args, float)
+        h = 1e-4 * np.maximum(1.0, np.abs(x))
+        return np.array([(self._value(x + hi) - self._value(x - hi)) / (2 * h[i]) for i, hi in enumerate(np.diag(h))])
+
+    def _has_grad(self) -> bool:
+        return False
+
+    def _ndata(self) -> int:
+        return self.likelihood.workspace.n_bins
+
+    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The profiled cost at many points (sequential inner fits, warm-started)."""
+        n = len(next(iter(params.values())))
+        return np.array([self._evaluate({k: float(np.asarray(v)[i]) for k, v in params.items()}) for i in range(n)])
+
+
+def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
+    """Term builder ``type: belle2-knunu``: ``{directory: <path>}`` optional (default: shared data)."""
+    directory = Path(spec.get("directory") or Path(context.shared_data) / DATASET)
+    lk = Belle2Knunu(directory)
+    if hasattr(model, "knunu_signal"):
+        names = list(model.parameters)
+    elif "mu" in getattr(model, "parameters", {}):
+        names = ["mu"]
+    else:
+        raise InputError(f"model {getattr(model, 'name', model)!r} has neither knunu_signal nor mu", file=getattr(context, "file", None), field="model")
+    return Belle2KnunuCost(lk, model, names)
+
+
+TERMS = {"belle2-knunu": build_term}

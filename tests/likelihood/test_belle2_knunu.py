@@ -1,0 +1,70 @@
+"""Belle II B+ -> K+ nu nubar: maps, folding, the SM fit and the light-X scan (003 sec. II)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fitkit.likelihood.belle2_knunu import (
+    BR_SM,
+    DATASET,
+    TRUE_Q2_EDGES,
+    Belle2Knunu,
+    sm_true_bin_fractions,
+)
+
+SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+pytestmark = pytest.mark.skipif(not (SHARED / DATASET).exists(), reason="Belle II data not in shared data")
+
+
+@pytest.fixture(scope="module")
+def lk() -> Belle2Knunu:
+    return Belle2Knunu(SHARED / DATASET)
+
+
+def test_sm_spectrum_folds_back_to_the_nominal_signal(lk):
+    """eps_it * BR_SM * w_t summed over true bins = each bin's SM yield (HTA: minus its underflow)."""
+    y = lk.fold(sm_true_bin_fractions() * BR_SM)[0]
+    ita = np.array([c.startswith(("A__", "B__")) for c in lk.channel_of_cell])
+    assert np.allclose(y[ita], lk.sm_yield[ita], rtol=1e-9)
+    assert np.allclose(y[~ita], lk.sm_yield[~ita], rtol=0.02)
+
+
+def test_line_efficiency_is_continuous_in_mass(lk):
+    m = np.linspace(1.0, 3.0, 201)
+    y = lk.line_yields(m)
+    jumps = np.abs(np.diff(y, axis=0)).max(axis=0) / y.max(axis=0)
+    assert jumps.max() < 0.05
+    # beyond the kinematic endpoint there is no signal
+    assert np.all(lk.line_yields(np.array([5.0])) == 0)
+
+
+def test_gaussian_treatment_conserves_the_sm_efficiency(lk):
+    """003's Gaussian in q^2_rec: summed over q^2_rec bins it is the SM efficiency per BDT bin."""
+    y = lk.gaussian_line_yields(np.array([2.0]))[0]
+    assert y.sum() == pytest.approx(lk.sm_yield.sum() / BR_SM, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_sm_fit_mu(lk):
+    r = lk.fit_sm()
+    assert r.values["mu"] == pytest.approx(4.6, abs=0.05)
+    assert r.errors["mu"] == pytest.approx(1.3, abs=0.05)
+
+
+@pytest.mark.slow
+def test_light_x_near_two_gev_matches_003(lk):
+    """003: Belle II alone, BR(B+ -> K+ X) = (8.8 +- 2.5)e-6 at m_X ~ 2 GeV, 3.6 sigma local."""
+    s = lk.scan_light_x(np.array([1.8, 2.0, 2.2]))
+    b = s.best()
+    assert 1.7 <= b["m_X"] <= 2.3
+    assert b["BR_KX"] == pytest.approx(8.8e-6, rel=0.2)
+    assert b["BR_KX_error"] == pytest.approx(2.5e-6, rel=0.2)
+    assert b["significance_local"] == pytest.approx(3.6, abs=0.4)
+
+
+def test_true_edges_match_the_maps():
+    assert TRUE_Q2_EDGES.size == 102 and TRUE_Q2_EDGES[-1] == pytest.approx(22.885)
