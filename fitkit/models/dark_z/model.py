@@ -221,6 +221,10 @@ class DarkZModel(Model):
         w = self.widths(pts)
         gamma = np.asarray(w["total"], dtype=float)
         tot = np.where(gamma > 0, gamma, 1.0)
+        # width floor for the propagator and the Breit-Wigner nodes: 1e-20 M_ZD is far below any
+        # physical width that matters (NWA inside bins); it keeps 1/(q^2 - M^2 + i M Γ) finite at
+        # zero-weight quadrature nodes that sit at q^2 = M^2 when the couplings vanish
+        gamma_bw = np.maximum(gamma, 1e-20 * pts["M_ZD"])
         br_ll = {"e": w["ee"] / tot, "mu": w["mumu"] / tot}
         M2 = pts["M_ZD"] ** 2
         out = np.empty((n, len(measurements)))
@@ -240,8 +244,8 @@ class DarkZModel(Model):
                 if not sel.any():
                     continue
                 sub = {k: v[sel] for k, v in pts.items()}
-                wc = self._wc(sub, gamma[sel])
-                resonances = (sub["M_ZD"], gamma[sel]) if res else None
+                wc = self._wc(sub, gamma_bw[sel])
+                resonances = (sub["M_ZD"], gamma_bw[sel]) if res else None
                 if self.mode == "ratio":
                     col[sel] = predict_ratio(m.observable, sm, (q2min, q2max), wc, resonances=resonances)
                 else:

@@ -34,8 +34,10 @@ def test_registry_and_parameters():
 @pytest.mark.parametrize("case", ["A", "B", "C"])
 def test_sm_point_gives_card_sm(case, table1):
     m = DarkZModel(case)
-    pred = m.predict(table1, {"M_ZD": np.array([0.02, 0.5]), **{k: np.zeros(2) for k in m.sm_point()}})
-    np.testing.assert_allclose(pred, np.array([[t.sm for t in table1]] * 2), rtol=1e-9)
+    # 10.1 and 23 MeV lie just below the K*ee bin edge (Breit-Wigner nodes), 0.5 GeV inside muon bins
+    M = np.array([0.0101, 0.0233, 0.5])
+    pred = m.predict(table1, {"M_ZD": M, **{k: np.zeros(3) for k in m.sm_point()}})
+    np.testing.assert_allclose(pred, np.array([[t.sm for t in table1]] * 3), rtol=1e-7)
 
 
 def test_narrow_width_equals_breit_wigner_integral(table1):

@@ -1,0 +1,145 @@
+"""002 sec. 5 and 6: the Case A, B, C fits of the Z_D model and a_mu at the best fits.
+
+Every fitkit value is recomputed live from ``likelihoods/darkz-{A,B,C}.yaml``. Where a number
+is outside the tolerance the row's note gives the formula-level reason, backed by a second
+live number (the same numbers are pinned in tests/reproduce/test_paper002_darkz.py):
+
+- Flat directions. Below the first muon bin (|q| < 316 MeV) and, for Case A, below the
+  electron bin edge (30 MeV), the off-shell C9, C10 ∝ 1/(q^2 - M_ZD^2) barely depend on M_ZD:
+  the chi^2 profiled at the paper's M_ZD lies within ~0.1-1 of fitkit's minimum, so M_ZD is not
+  determined by the data (and likewise eps in Case A, which only enters through the small
+  eps x eps_Z cross term of (2.10)).
+- Coupling normalisation. In Cases B and C, C9 ∝ E^{0,Z}_L(eps_Z) g_mu / N: the fit fixes
+  the product, so |g_mu| scales with 1/E^{0,Z}_L. fitkit's |g_mu| is 3.5x the paper's in both
+  cases (their ratio B/C agrees), and the paper's B_s-mixing statement (sec. 4.1: eps_Z >~ 1e-3
+  excluded for M_ZD <~ 60 MeV at 2 sigma, i.e. |Delta_mix| >~ 13% through eq. (4.3)) also needs
+  an E^{0,Z}_L ~3.1x larger than eq. (B.7) gives (fitkit: -1.3%). fitkit's E^{0,Z}_L is pinned to
+  (B.7) = -8 C_0(x_t) x (prefactor) and to the SM Z penguin (tests/models/dark_z).
+- Sign. With the physically consistent signs (eps = 1 and eps_Z = 1 reproduce the SM photon
+  and Z penguins) a rate-lowering g_mu is negative; the paper's printed (B.7) and (2.10) give
+  the opposite sign. Rows compare |g_mu|.
+- Case B vs C. With eps E^{2,A} q^2 < 1% of eps_Z E^{0,Z} for eps = 1e-4, eps_Z = 1e-5, Case B
+  is Case C with g_mu rescaled plus the 6 electron observables at their SM values, so
+  chi2_B - chi2_C = chi2_SM(electron modes) = 9.26 in fitkit; the paper quotes
+  75.15 - 56.90 = 18.25, i.e. its Case B fit is ~9 worse than its own Case C fit of the same
+  muon data.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from fitkit import api
+from fitkit.inference import fit
+from fitkit.inference.fit import evaluate
+from fitkit.inference.results import FitResult
+from fitkit.models.dark_z.couplings import lepton_couplings
+from fitkit.models.dark_z.g_minus_2 import a_mu_eq62, a_mu_eq63, delta_a_mu
+from fitkit.reproduce.row import Row, check
+
+__all__ = ["PAPER", "rows", "PAPER_BEST", "a_mu_at", "profile_at"]
+
+PAPER = "002"
+_FILE = "002_8de271d8e1e07e0c.txt"
+
+#: Best fits of 002 eqs. (5.2), (5.3), (5.6) (GeV for M_ZD) and chi2/pull of sec. 5.
+PAPER_BEST: dict[str, dict[str, float]] = {
+    "A": {"M_ZD": 0.01007, "eps": 1.6e-5, "eps_Z": 2e-3, "chi2": 85.8, "pull": 2.79},
+    "B": {"M_ZD": 0.0103, "g_mu": 0.28, "eps": 1e-4, "eps_Z": 1e-5, "chi2": 75.15, "pull": 4.29},
+    "C": {"M_ZD": 0.0302, "g_mu": 0.033, "eps": 1e-4, "eps_Z": 1e-4, "chi2": 56.90, "pull": 5.23, "chi2_sm": 84.30},
+}
+#: a_mu at the best fits, 002 sec. 6.
+PAPER_A_MU: dict[str, float] = {"A": -3.45e-7, "B": 7.7e-4, "C": 7.38e-6}
+
+
+@cache
+def _fit(case: str) -> FitResult:
+    return api.fit_named(f"darkz-{case}")
+
+
+@cache
+def profile_at(case: str, name: str, value: float) -> float:
+    """chi^2 of ``darkz-<case>`` minimised over the other free parameters with ``name = value``."""
+    problem = api.problem(f"darkz-{case}").with_fixed({name: value})
+    if not problem.free:
+        return evaluate(problem, {})
+    return fit(problem).chi2_min
+
+
+def a_mu_at(case: str, point: dict[str, float]) -> float:
+    """Delta a_mu of 002 eqs. (6.2)-(6.3) at ``point``, with the full muon couplings (v, a).
+
+    Case A: mixing couplings (eq. (6.2) with the eps x eps_Z cross term of v^2 kept); Cases B, C:
+    v includes g_mu (eq. (6.3) plus the tiny mixing terms).
+    """
+    g = point.get("g_mu", 0.0)
+    v, a = lepton_couplings(point["eps"], point["eps_Z"], g)
+    return float(delta_a_mu(point["M_ZD"], v, a))
+
+
+def _point(case: str) -> dict[str, float]:
+    r = _fit(case)
+    return {**r.fixed, **{k: p.value for k, p in r.parameters.items()}}
+
+
+def rows() -> list[Row]:
+    """The must-show numbers of issue 4 (tolerances: chi2 ±3, M_ZD ×1.5, couplings ×2)."""
+    out: list[Row] = []
+    flat = "flat direction: chi2 profiled at the paper's value is chi2_min + {d:.2f}"
+    for case in ("A", "B", "C"):
+        r, pb, pt = _fit(case), PAPER_BEST[case], _point(case)
+        out.append(check(_FILE, f"Case {case}: chi2_min", pb["chi2"], r.chi2_min, abs_tol=3.0, note=_chi2_note(case, r)))
+        pull_note = f"chi2_SM = {r.chi2_sm:.2f}" + ("; see the chi2_min row" if case == "B" else "")
+        out.append(check(_FILE, f"Case {case}: pull", pb["pull"], r.pull_sm, abs_tol=0.5, note=pull_note))
+        d_m = profile_at(case, "M_ZD", pb["M_ZD"]) - r.chi2_min
+        out.append(check(_FILE, f"Case {case}: M_ZD [MeV]", 1e3 * pb["M_ZD"], 1e3 * pt["M_ZD"], factor=1.5, note=flat.format(d=d_m)))
+        if case == "A":
+            d = profile_at(case, "eps", pb["eps"]) - r.chi2_min
+            note = (
+                f"chi2 profiled at the paper's eps is chi2_min + {d:.2f}: eps enters mainly through the cross term "
+                "e eps x E^{0,Z}_L of C9 (lepton coupling -e eps + ..., eq. (2.15) sign), which lowers the muon rates, "
+                "so the fit takes eps to its bound 1e-3"
+            )
+            out.append(check(_FILE, "Case A: eps", pb["eps"], pt["eps"], factor=2.0, note=note))
+            out.append(check(_FILE, "Case A: eps_Z", pb["eps_Z"], pt["eps_Z"], factor=2.0, note="at the bound 2e-3 as in the paper"))
+            at_paper = evaluate(api.problem("darkz-A"), {k: pb[k] for k in ("M_ZD", "eps", "eps_Z")})
+            out.append(check(_FILE, "Case A: chi2 at the paper's best-fit point", pb["chi2"], at_paper, abs_tol=3.0))
+        else:
+            note = (
+                "fitkit's g_mu is negative (physical sign convention; the paper's printed (B.7), (2.10) flip it); "
+                "|g_mu| ~3.5x the paper's in B and C alike: E^{0,Z}_L of (B.7) is ~3x smaller than the paper's "
+                "numbers imply (also its B_s-mixing bound, sec. 4.1); chi2 profiled at g_mu = "
+                f"-{pb['g_mu']:g} is chi2_min + {profile_at(case, 'g_mu', -pb['g_mu']) - r.chi2_min:.2f}"
+            )
+            out.append(check(_FILE, f"Case {case}: |g_mu|", pb["g_mu"], abs(pt["g_mu"]), factor=2.0, note=note))
+    out.append(check(_FILE, "Case C: chi2_SM (21 muon modes)", PAPER_BEST["C"]["chi2_sm"], _fit("C").chi2_sm, abs_tol=1.0))
+    for case in ("A", "B", "C"):
+        pt = _point(case)
+        note = (
+            "at fitkit's best fit; the axial term dominates, a_mu ∝ eps_Z^2/M_ZD^2: fitkit's M_ZD is 23 MeV (flat direction)"
+            if case == "A"
+            else "at fitkit's best fit; a_mu ∝ g_mu^2, so it follows the |g_mu| row (normalisation of E^{0,Z}_L)"
+        )
+        out.append(check(_FILE, f"Case {case}: a_mu at the best fit", PAPER_A_MU[case], a_mu_at(case, pt), factor=2.0, note=note))
+    pa, pb_, pc = PAPER_BEST["A"], PAPER_BEST["B"], PAPER_BEST["C"]
+    formula = "eq. ({}) at the paper's best-fit point (formula check)"
+    out.append(check(_FILE, "a_mu^A at the paper's point", PAPER_A_MU["A"], float(a_mu_eq62(pa["M_ZD"], pa["eps"], pa["eps_Z"])), rel_tol=0.1, note=formula.format("6.2")))
+    out.append(check(_FILE, "a_mu^B at the paper's point", PAPER_A_MU["B"], float(a_mu_eq63(pb_["M_ZD"], pb_["g_mu"])), rel_tol=0.02, note=formula.format("6.3")))
+    out.append(check(_FILE, "a_mu^C at the paper's point", PAPER_A_MU["C"], float(a_mu_eq63(pc["M_ZD"], pc["g_mu"])), rel_tol=0.02, note=formula.format("6.3")))
+    return out
+
+
+def _chi2_note(case: str, r: FitResult) -> str:
+    if case == "B":
+        d = r.chi2_min - _fit("C").chi2_min
+        return (
+            f"chi2_B - chi2_C = {d:.2f} = chi2_SM of the 6 electron modes (B is C with g_mu rescaled, "
+            "eps E^{2,A} q^2 < 1% of eps_Z E^{0,Z}); the paper's 75.15 - 56.90 = 18.25 is not consistent with (2.10)"
+        )
+    if case == "C":
+        return (
+            "fitkit integrates C9(q^2) ∝ 1/(q^2 - M_ZD^2) over each bin with its engine (ratio to the card's flavio SM); "
+            "the paper's flavio evaluation of the q^2-dependent NP is not specified"
+        )
+    return "eps and M_ZD are flat directions; see the next rows"
+
