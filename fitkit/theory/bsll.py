@@ -11,8 +11,11 @@ scalar and tensor operators)::
           + 4 m_l^2 m_B^2 |F_A|^2 + 2 m_l (m_B^2 - m_P^2 + q2) Re(F_P F_A^*)],
     c_l = -Gamma_0 sqrt(lambda) beta_l^3 lambda/4 (|F_A|^2 + |F_V|^2),
     F_V = (C9eff + C9') f_+ + 2 m_b/(m_B + m_P) (C7eff + C7') f_T,   F_A = (C10 + C10') f_+,
-    F_P = m_l (C10 + C10') [f_+ - (m_B^2 - m_P^2)/q2 (f_0 - f_+)],
+    F_P = -m_l (C10 + C10') [f_+ - (m_B^2 - m_P^2)/q2 (f_0 - f_+)],
     Gamma_0 = G_F^2 alpha_e^2 |V_tb V_ts^*|^2 / (512 pi^5 m_B^3).
+
+(The sign of F_P is that of 0709.4174; with it the lepton-mass terms reproduce flavio's
+mu/e ratio to 1e-5 at every q^2, tests/theory/test_bsll_flavio.py.)
 
 B -> V l l (V = K*, phi): transversity amplitudes of Altmannshofer et al., arXiv:0811.1214,
 eqs. (3.3)-(3.8) and (3.13), written with A12 and T23 (Bharucha-Straub-Zwicky,
@@ -36,7 +39,7 @@ coefficients they equal the CP average up to O(Im xi_u/xi_t) ~ 10^-3.
 Example:
     >>> q2 = np.array([[1.0, 4.0]])
     >>> [round(float(x) * 1e8, 3) for x in dbr_dq2(("B+", "K"), "mu", q2)[0]]
-    [3.664, 3.673]
+    [3.626, 3.62]
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ from fitkit.constants import (
 )
 from fitkit.theory.formfactors import form_factors
 from fitkit.theory.kinematics import beta_lepton, kallen
-from fitkit.theory.wilson_sm import MU_B, c9_eff, cl_sm, delta_c7, sm_coefficients
+from fitkit.theory.wilson_sm import MU_B, c9_eff_interp, cl_sm, delta_c7, sm_coefficients
 
 __all__ = [
     "Channel",
@@ -123,14 +126,15 @@ def _xi_t() -> float:
     return float(abs(V[2, 2] * V[2, 1].conjugate()))
 
 
-def hadronic(ch: Channel, lepton: str, q2: np.ndarray) -> dict[str, np.ndarray]:
+def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = None) -> dict[str, np.ndarray]:
     """Everything that depends on q^2 only: kinematics, form factors times prefactors, SM C9eff.
 
     ``q2`` may have any shape (typically ``(1, n_nodes)`` or ``(n_points, n_nodes)``); nodes
     outside the physical region give zero rate. The result is consumed by :func:`dgamma_dq2`.
+    ``m_l`` overrides the lepton mass (GeV), e.g. to take the limit m_l -> 0.
     """
     q2 = np.asarray(q2, dtype=float)
-    m_l = lepton_mass(lepton)
+    m_l = lepton_mass(lepton) if m_l is None else float(m_l)
     mB, mM = ch.m_B, ch.m_M
     sm = sm_coefficients(MU_B)
     lo, hi = 4 * m_l * m_l, (mB - mM) ** 2
@@ -146,7 +150,7 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray) -> dict[str, np.ndarray]:
         had["c7_sm"] = np.zeros_like(q2s)
         had["c10_sm"] = -had["c9_sm"]
     else:
-        had["c9_sm"] = c9_eff(q2s, MU_B)
+        had["c9_sm"] = c9_eff_interp(q2s, MU_B)
         had["c7_sm"] = np.full_like(q2s, sm.C7eff + delta_c7(MU_B), dtype=complex)
         had["c10_sm"] = np.full_like(q2s, sm.C10)
     mb = sm.m_b_msbar
@@ -159,7 +163,7 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray) -> dict[str, np.ndarray]:
             fv9=fp,
             fv7=2 * mb / (mB + mM) * ff["fT"],
             fa=fp,
-            fp=m_l * (fp - (mB * mB - mM * mM) / q2s * (ff["f0"] - fp)),
+            fp=m_l * (fp - (mB * mB - mM * mM) / q2s * (ff["f0"] - fp)),  # -F_P/C10 (sign below)
         )
     else:
         # 0811.1214 eqs. (3.3)-(3.8), N^2 = ... / (3 * 2^10 pi^5 m_B^3)
@@ -222,30 +226,36 @@ def dgamma_dq2(ch: Channel, had: Mapping[str, np.ndarray], c: Mapping[str, np.nd
         out = had["g0"] * (0.5 * lam * (1.0 - beta * beta / 3.0) * fvfa)
         if m_l > 0.0:
             fp = had["fp"] * c10
-            extra = q2 * _abs2(fp) + 4 * m_l * m_l * mB * mB * fa2 + 2 * m_l * (mB * mB - mP * mP + q2) * (fp * np.conj(c10 * had["fa"])).real
+            extra = q2 * _abs2(fp) + 4 * m_l * m_l * mB * mB * fa2 - 2 * m_l * (mB * mB - mP * mP + q2) * (fp * np.conj(c10 * had["fa"])).real
             out = out + 2.0 * had["g0"] * extra
         return out
-    c9p, c9m = c["C9"] + c["C9p"], c["C9"] - c["C9p"]
-    c10p, c10m = c["C10"] + c["C10p"], c["C10"] - c["C10p"]
-    c7p, c7m = c["C7"] + c["C7p"], c["C7"] - c["C7p"]
-    x_perp = had["perp9"] * c9p + had["perp7"] * c7p
-    y_perp = had["perp9"] * c10p
-    x_par = had["par9"] * c9m + had["par7"] * c7m
-    y_par = had["par9"] * c10m
-    x_0 = had["zero9"] * c9m + had["zero7"] * c7m
-    y_0 = had["zero9"] * c10m
-    xx_t = _abs2(x_perp) + _abs2(x_par)
-    yy_t = _abs2(y_perp) + _abs2(y_par)
-    s_t = 2.0 * (xx_t + yy_t)  # sum over L, R of |A_perp|^2 + |A_par|^2
-    s_0 = 2.0 * (_abs2(x_0) + _abs2(y_0))
+    def split(z) -> tuple[np.ndarray, np.ndarray]:
+        z = np.asarray(z)
+        return (z.real, z.imag) if np.iscomplexobj(z) else (z, np.zeros(()))
+
+    c9r, c9i = split(c["C9"])
+    c9pr, c9pi = split(c["C9p"])
+    c10r, c10i = split(c["C10"])
+    c10pr, c10pi = split(c["C10p"])
+    c7r, c7i = split(c["C7"])
+    c7pr, c7pi = split(c["C7p"])
+    perp9, perp7, par9, par7 = had["perp9"], had["perp7"], had["par9"], had["par7"]
+    zero9, zero7 = had["zero9"], had["zero7"]
+    # vector (X) and axial (Y) parts of the transversity amplitudes; |A^L|^2 + |A^R|^2 = 2(|X|^2 + |Y|^2)
+    xx_perp = (perp9 * (c9r + c9pr) + perp7 * (c7r + c7pr)) ** 2 + (perp9 * (c9i + c9pi) + perp7 * (c7i + c7pi)) ** 2
+    xx_par = (par9 * (c9r - c9pr) + par7 * (c7r - c7pr)) ** 2 + (par9 * (c9i - c9pi) + par7 * (c7i - c7pi)) ** 2
+    xx_0 = (zero9 * (c9r - c9pr) + zero7 * (c7r - c7pr)) ** 2 + (zero9 * (c9i - c9pi) + zero7 * (c7i - c7pi)) ** 2
+    a10p = (c10r + c10pr) ** 2 + (c10i + c10pi) ** 2
+    a10m = (c10r - c10pr) ** 2 + (c10i - c10pi) ** 2
+    yy_t = perp9 * perp9 * a10p + par9 * par9 * a10m
+    yy_0 = zero9 * zero9 * a10m
+    xx_t = xx_perp + xx_par
     b2 = beta * beta
-    out = s_t * (6.0 + 2.0 * b2) / 8.0 + s_0 * (3.0 + b2) / 4.0
+    out = (xx_t + yy_t) * (6.0 + 2.0 * b2) / 4.0 + (xx_0 + yy_0) * (3.0 + b2) / 2.0
     if m_l > 0.0:
         r = m_l * m_l / q2
-        p_t = xx_t - yy_t  # Re(A^L A^R*) summed over perp, par
-        p_0 = _abs2(x_0) - _abs2(y_0)
-        a_t2 = _abs2(had["time"] * c10m)
-        out = out + 6.0 * r * p_t + 3.0 * r * (a_t2 + 2.0 * p_0)
+        # 4 m^2/q^2 Re(A^L A^R*) terms and the timelike amplitude (0811.1214 eq. (3.13))
+        out = out + 6.0 * r * (xx_t - yy_t) + 3.0 * r * (had["time"] ** 2 * a10m + 2.0 * (xx_0 - yy_0))
     return had["n2"] * out
 
 

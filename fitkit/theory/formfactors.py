@@ -94,9 +94,13 @@ def form_factors(transition: str, q2: np.ndarray | float) -> dict[str, np.ndarra
     q2 = np.asarray(q2, dtype=float)
     dz = z_variable(q2, p.m_B, p.m_M) - z_variable(0.0, p.m_B, p.m_M)
     out: dict[str, np.ndarray] = {}
+    poles: dict[float, np.ndarray] = {}
     for name, a in p.coefficients.items():
+        m_r = p.resonances[name]
+        if m_r not in poles:
+            poles[m_r] = 1.0 / (1.0 - q2 / m_r**2)
         series = a[0] + dz * (a[1] + dz * a[2]) if len(a) == 3 else np.polynomial.polynomial.polyval(dz, a)
-        out[name] = series / (1.0 - q2 / p.resonances[name] ** 2)
+        out[name] = series * poles[m_r]
     return out
 
 

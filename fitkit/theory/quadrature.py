@@ -9,9 +9,10 @@ Near a narrow resonance at q^2 = M^2 with width Gamma the integrand contains
 |1/(q^2 - M^2 + i M Gamma)|^2 and its interference with the smooth SM amplitude. The adapted
 rule substitutes q^2 = M^2 + M Gamma sinh(t) over the whole bin, which flattens the Breit-Wigner
 peak (dq^2 = M Gamma cosh t dt) and its 1/(q^2 - M^2)^2 tails, and splits the t-range into
-``pieces`` equal intervals with ``n`` Gauss-Legendre nodes each. Nodes and weights then depend on
-the point: shape ``(n_points, pieces * n)``. The same rule is used for a resonance inside or
-outside the bin, so no branch depends on the point.
+a left and a right part at the peak, with ``n`` Gauss-Legendre nodes each. Nodes and weights
+then depend on the point: shape ``(n_points, 2 n)``. :func:`fitkit.theory.predict` uses this rule
+for the points whose resonance lies inside a bin or within 10 % of its width from an edge, and
+the shared plain rule for all others (whose Breit-Wigner is smooth across the bin).
 
 Example:
     >>> x, w = gauss_legendre_bin(1.0, 6.0, 5)
@@ -67,13 +68,14 @@ def resonance_bin(
     q2max: float,
     mass: np.ndarray,
     width: np.ndarray,
-    n: int = 8,
-    pieces: int = 8,
+    n: int = 16,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Resonance-adapted rule on [q2min, q2max] for Breit-Wigners at ``mass``, ``width`` (GeV).
 
-    ``mass`` and ``width`` have shape ``(n_points,)``; returns nodes and weights of shape
-    ``(n_points, pieces * n)`` from the substitution q^2 = M^2 + M Gamma sinh(t).
+    Substitution q^2 = M^2 + M Gamma sinh(t), with the t-range split at the peak t = 0 into a
+    left and a right part (either may be empty), each integrated with ``n`` Gauss-Legendre nodes.
+    ``mass`` and ``width`` have shape ``(n_points,)``; nodes and weights have shape
+    ``(n_points, 2 n)``.
     """
     m = np.asarray(mass, dtype=float).reshape(-1, 1)
     g = np.maximum(np.asarray(width, dtype=float).reshape(-1, 1), 1e-300)
@@ -81,14 +83,14 @@ def resonance_bin(
     t_lo = np.arcsinh((q2min - m * m) / scale)
     t_hi = np.arcsinh((q2max - m * m) / scale)
     x, w = leggauss(n)
-    edges = np.linspace(0.0, 1.0, pieces + 1)
-    # nodes within [0, 1]: piece k covers [edges[k], edges[k+1]]
-    u = (edges[:-1, None] + 0.5 * (x[None, :] + 1.0) * (edges[1] - edges[0])).reshape(-1)
-    wu = np.tile(0.5 * w * (edges[1] - edges[0]), pieces)
-    t = t_lo + (t_hi - t_lo) * u[None, :]
-    nodes = m * m + scale * np.sinh(t)
-    weights = (t_hi - t_lo) * wu[None, :] * scale * np.cosh(t)
-    return nodes, weights
+    u = 0.5 * (x + 1.0)
+    parts_t, parts_w = [], []
+    for lo, hi in ((np.minimum(t_lo, 0.0), np.minimum(t_hi, 0.0)), (np.maximum(t_lo, 0.0), np.maximum(t_hi, 0.0))):
+        parts_t.append(lo + (hi - lo) * u[None, :])
+        parts_w.append((hi - lo) * 0.5 * w[None, :])
+    t = np.concatenate(parts_t, axis=1)
+    wt = np.concatenate(parts_w, axis=1)
+    return m * m + scale * np.sinh(t), wt * scale * np.cosh(t)
 
 
 def bin_rule(

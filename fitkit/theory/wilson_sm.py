@@ -51,6 +51,7 @@ __all__ = [
     "loop_h",
     "loop_y",
     "c9_eff",
+    "c9_eff_interp",
     "cl_sm",
     "xi_ratio",
     "r2_dipole",
@@ -157,6 +158,34 @@ def loop_y(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
 def c9_eff(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     """SM C9eff(q^2) = C9 + Y(q^2) + (xi_u/xi_t) Y_u(q^2) (complex, shape of ``q2``)."""
     return sm_coefficients(mu).C9 + loop_y(q2, mu)
+
+
+@cache
+def _c9_table(mu: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    u = np.linspace(np.log(1e-6), np.log(40.0), 6001)
+    c = c9_eff(np.exp(u), mu)
+    return u, np.ascontiguousarray(c.real), np.ascontiguousarray(c.imag)
+
+
+def c9_eff_interp(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """:func:`c9_eff` from a table uniform in ln q^2 (1e-6 to 40 GeV^2, 6001 nodes), linear
+    interpolation; agrees with the direct evaluation to better than 1e-5 (tested) at a fraction
+    of the cost of the complex logarithms. Used in the hot paths.
+
+    Example:
+        >>> q2 = np.array([0.5, 3.0, 7.0])
+        >>> bool(np.allclose(c9_eff_interp(q2), c9_eff(q2), rtol=1e-5))
+        True
+    """
+    u, re, im = _c9_table(mu)
+    du = u[1] - u[0]
+    x = np.clip((np.log(np.asarray(q2, dtype=float)) - u[0]) / du, 0.0, len(u) - 1.000001)
+    i = x.astype(np.intp)
+    f = x - i
+    out = np.empty(x.shape, dtype=complex)
+    out.real = re[i] + f * (re[i + 1] - re[i])
+    out.imag = im[i] + f * (im[i + 1] - im[i])
+    return out
 
 
 @cache

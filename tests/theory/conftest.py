@@ -39,7 +39,7 @@ class FlavioRef:
                 for nu in ("nue", "numu", "nutau"):
                     d[f"{k}_bs{nu}{nu}"] = v
         else:
-            d = {f"{k}_bs{FLAVIO_LEPTON[lepton]}": v for k, v in shifts.items()}
+            d = {(f"{k}_bs" if k.startswith("C7") else f"{k}_bs{FLAVIO_LEPTON[lepton]}"): v for k, v in shifts.items()}
         return self.wilson.Wilson(d, scale=4.8, eft="WET", basis="flavio")
 
     def differential(self, name: str, q2: float, shifts: Mapping[str, float] | None = None) -> float:
