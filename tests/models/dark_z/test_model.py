@@ -88,3 +88,23 @@ def test_rejects_unpredictable_observable(table1):
     bad = table1[0].model_copy(update={"observable": "BR(B+->Knunu)", "q2": None, "lepton": "nu"})
     with pytest.raises(InputError, match="binned b -> s l l"):
         DarkZModel("A").check_measurements([bad])
+
+
+def test_extra_invisible_width_only_dilutes_on_shell_terms(table1):
+    # 002 sec. 5.1: an extra invisible width (10%-100% of Gamma(nu nu)) barely changes the fit
+    pts = {"M_ZD": np.array([0.02, 0.5]), "eps": np.array([1e-4, 1e-6]), "eps_Z": np.array([1e-3, 1e-6])}
+    p0 = DarkZModel("A").predict(table1, pts)
+    p1 = DarkZModel("A", f_inv=1.0).predict(table1, pts)
+    np.testing.assert_allclose(p1[0], p0[0], rtol=1e-6)  # off-shell: Gamma only in the propagator
+    k = [i for i, t in enumerate(table1) if t.id == "lhcb2014_Kp_mumu_0.1_0.98"][0]
+    sm = table1[k].sm
+    assert 0 < (p1[1, k] - sm) < (p0[1, k] - sm)  # on-shell: B(Z_D -> mu mu) diluted
+
+
+def test_native_mode_sm_is_engine_sm(table1):
+    from fitkit.theory import predict
+
+    ms = [t for t in table1 if t.lepton == "mu"][:4]
+    nat = DarkZModel("C", mode="native").predict(ms, {"M_ZD": np.array([0.05]), "g_mu": np.zeros(1), "eps": np.zeros(1), "eps_Z": np.zeros(1)})
+    eng = np.array([float(predict(t.observable, t.q2)[0]) for t in ms])
+    np.testing.assert_allclose(nat[0], eng, rtol=1e-7)
