@@ -6,13 +6,13 @@ One-loop contribution of a vector boson of mass M with couplings L ⊃ Z_D μ̄ 
     a_μ = m_μ^2/(4π^2) ∫_0^1 dx [v^2 x^2 (1 - x) + a^2 (x (1 - x)(x - 4) - 2 x^3 m_μ^2/M^2)]
                                  / (m_μ^2 x^2 + M^2 (1 - x)),
 
-with (v, a) from :func:`fitkit.constraints.zd.muon_couplings`. For Case A (g_mu = 0) this is
+computed by the model's :func:`fitkit.models.dark_z.g_minus_2.delta_a_mu` with (v, a) from
+:func:`fitkit.constraints.zd.muon_couplings`. For Case A (g_mu = 0) this is
 (6.2) with v = -e eps + g/(4 c_W)(4 s_W^2 - 1) eps_Z; 002 prints the squares of the two vector
 pieces without their cross term 2 e eps g/(4 c_W)(4 s_W^2 - 1) eps_Z, which is kept here (it is
 below 1% at the Case A best fit, eps/eps_Z ~ 1e-2). For Cases B and C, (6.3) keeps only g_D^μ;
 here the mixing couplings are added to it (a 1e-3 relative effect at the best fits).
 
-The integral is done on fixed Gauss-Legendre nodes (smooth integrand), vectorised over points.
 The constraint compares with Δa_μ = 251(59) x 10^-11 (002 eq. (6.1)), two-sided, at 2σ.
 
 Example:
@@ -24,33 +24,15 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import numpy as np
 
-from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import muon_couplings
+from fitkit.models.dark_z.g_minus_2 import delta_a_mu
 
-__all__ = ["GMinus2", "a_mu"]
-
-
-@cache
-def _nodes(n: int = 96) -> tuple[np.ndarray, np.ndarray]:
-    x, w = np.polynomial.legendre.leggauss(n)
-    return 0.5 * (x + 1.0), 0.5 * w
-
-
-def a_mu(M: np.ndarray, v: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Δa_μ of 002 eqs. (6.2)-(6.3) for vector/axial couplings (v, a); ``M`` in GeV, shape (n,)."""
-    x, w = _nodes()
-    m2 = K.M_MU**2
-    M = np.asarray(M, dtype=float)[:, None]
-    den = m2 * x**2 + M**2 * (1.0 - x)
-    iv = np.sum(w * x**2 * (1.0 - x) / den, axis=-1)
-    ia = np.sum(w * (x * (1.0 - x) * (x - 4.0) - 2.0 * x**3 * m2 / M**2) / den, axis=-1)
-    return m2 / (4.0 * np.pi**2) * (np.asarray(v) ** 2 * iv + np.asarray(a) ** 2 * ia)
+__all__ = ["GMinus2"]
 
 
 class GMinus2(Constraint):
@@ -70,7 +52,7 @@ class GMinus2(Constraint):
         """Δa_μ from Z_D exchange."""
         M, eps, epsZ, gmu = unpack(points)
         v, a = muon_couplings(eps, epsZ, gmu)
-        return a_mu(M, v, a)
+        return delta_a_mu(M, v, a)
 
     def significance(self, points: Mapping[str, Any], case: Case = "A") -> np.ndarray:
         """(Δa_μ^NP - Δa_μ^exp) / σ."""

@@ -10,7 +10,9 @@ ratio of :mod:`fitkit.constraints.zd`:
   the bound does not apply to a pure dark photon (no νν̄ decay), which the BR factor ensures;
 - ``k_munu_ee``: B(K -> μ ν Z_D) B(Z_D -> e+e-) for 0.145 GeV < M_ZD < m_K - m_μ as an
   enhancement of B(K+ -> μ+ ν e+e-) = (7.06 ± 0.31) x 10^-8 (eq. (4.32)), which agrees with the
-  SM: z = B_NP/0.31e-8, one-sided, 3σ (002 Fig. 7).
+  SM: z = B_NP/0.31e-8, one-sided, 3σ (002 Fig. 7). As in 002 (sec. 4.5) it does not apply to
+  Case C, where the electron coupling is tuned away (the remaining eps_Z-suppressed axial
+  coupling would give B(Z_D -> e+e-) = 1/7 below the dimuon threshold).
 
 Example:
     >>> c = KMuNuX()
@@ -93,9 +95,9 @@ class KMuNuEE(KMuNuX):
         self.cl, self.source = float(self.d["cl_ee"]["value"]), m["source"]
 
     def applies(self, points: Mapping[str, Any], case: Case = "A") -> np.ndarray:
-        """m_ee > 145 MeV and kinematically open."""
+        """m_ee > 145 MeV, kinematically open, Cases A and B."""
         M = unpack(points)[0]
-        return (M > self.m_min) & (M < K.M_KPLUS - K.M_MU)
+        return (M > self.m_min) & (M < K.M_KPLUS - K.M_MU) & (case != "C")
 
     def measurement(self) -> dict[str, Any]:
         """B(K+ -> μ+ ν e+e-), m_ee > 145 MeV, 002 eq. (4.32)."""

@@ -15,7 +15,9 @@ is set so that the light-mediator plateau of the CCFR bound of ref. [59] Fig. 2 
 M_Z' ≲ 0.2 GeV, read off the figure) is reproduced; between the two regimes the interpolation
 is good to a factor ~1.5 in g'. The constraint compares with CCFR 0.82 ± 0.28 (4.39), one-sided
 at 95% CL (002 Fig. 13). As in 002 it applies to Cases B and C only (the bound assumes a
-vector-like muon coupling).
+vector-like muon coupling). The recast takes |g ε_Z g_D^μ|, i.e. constructive interference with
+the SM as for L_μ - L_τ (the sign of g_D^μ is convention-dependent; fitkit's Case C best fit has
+g_mu < 0, for which the physical interference would lower the rate).
 
 Example:
     >>> c = Trident()
@@ -38,9 +40,9 @@ __all__ = ["Trident", "trident_ratio", "g_prime_squared"]
 
 
 def g_prime_squared(eps_Z: np.ndarray, g_mu: np.ndarray) -> np.ndarray:
-    """The recast coupling (g')^2 = g ε_Z g_D^μ / (4 c_W) of 002 sec. 4.8."""
+    """The recast coupling (g')^2 = |g ε_Z g_D^μ| / (4 c_W) of 002 sec. 4.8 (constructive interference)."""
     _, g, _, c = electroweak()
-    return g * np.asarray(eps_Z) * np.asarray(g_mu) / (4.0 * c)
+    return np.abs(g * np.asarray(eps_Z) * np.asarray(g_mu)) / (4.0 * c)
 
 
 def trident_ratio(g2: np.ndarray, M: np.ndarray, lam: float = 0.0) -> np.ndarray:
