@@ -48,3 +48,12 @@ def test_rows_build_and_formula_checks_pass():
     for q in ("a_mu^A at the paper's point", "a_mu^B at the paper's point", "a_mu^C at the paper's point", "Case A: chi2_min"):
         assert rows[q].ok, rows[q]
     assert len(rows) >= 18
+
+
+def test_delta_mk_pins_the_e0z_normalisation():
+    # 002 sec. 4.4 quotes Delta M_K^NP = -4.64e-15 MeV (M_ZD = 10 MeV, eps_Z = 1e-3); (B.7) gives
+    # 25-30x less, i.e. |E^{0,Z}| 3.7x smaller: the same factor as between the |g_mu| of B and C
+    row = P._delta_mk_row()
+    assert row.fitkit_value == pytest.approx(-1.53e-16, rel=0.02)
+    assert "3.7x" in row.note
+    assert not row.ok
