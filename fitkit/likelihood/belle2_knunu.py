@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,8 +55,9 @@ from iminuit.cost import Cost
 from scipy import stats
 
 from fitkit.constants import M_BPLUS, M_KPLUS
+from fitkit.data.hepdata import dataset_dir
 from fitkit.errors import InputError
-from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace, make_minuit
+from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace
 from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
 from fitkit.theory.formfactors import form_factors
 
@@ -289,55 +291,15 @@ class Belle2Knunu:
 
 def _constrained_fit(lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_value: float, start, data, hesse) -> FitResult:
     """Fit of the workspace plus the Gaussian theory constraint on mu (sigma = 0.37/4.97)."""
-    cw = lk.workspace
-    sig_mu = BR_SM_ERROR / BR_SM
-    nominal = {_NP: yields}
-    i_mu = lk._mu_index
-    i_br = cw.index[_NP_NORM]
-    x0 = cw.vector(start)
-    if not br_free:
-        x0[i_br] = br_value
-
-    def f(x: np.ndarray) -> float:
-        return 2.0 * float(cw.nll(x[None, :], data=data, nominal=nominal)[0]) + ((x[i_mu] - 1.0) / sig_mu) ** 2
-
-    def g(x: np.ndarray) -> np.ndarray:
-        gr = 2.0 * cw.nll_and_grad(x[None, :], data=data, nominal=nominal)[1][0]
-        gr[i_mu] += 2.0 * (x[i_mu] - 1.0) / sig_mu**2
-        return gr
-
-    def h(x: np.ndarray) -> np.ndarray:
-        hh = 2.0 * cw.hessian(x, data=data, nominal=nominal)
-        hh[i_mu, i_mu] += 2.0 / sig_mu**2
-        return hh
-
-    m = make_minuit(f, x0, grad=g, hessian=h, name=cw.parameters)
-    m.strategy = 0
-    m.tol = 0.01
-    lim = cw.bounds.copy()
-    for k, (lo, hi) in lk._limits(100.0).items():
-        lim[cw.index[k]] = (lo, hi)
-    m.limits = [tuple(b) for b in lim]
-    for i, p in enumerate(cw.parameters):
-        if cw.fixed[i] or (p == _NP_NORM and not br_free):
-            m.fixed[p] = True
-    m.migrad()
-    x = np.asarray(m.values)
-    errors = np.zeros_like(x)
-    if hesse:
-        free = np.flatnonzero(~np.asarray(m.fixed))
-        cov_inv_extra = np.zeros((free.size, free.size))
-        pos = np.flatnonzero(free == i_mu)
-        if pos.size:
-            cov_inv_extra[pos[0], pos[0]] = 1.0 / sig_mu**2  # of -ln L: (mu - 1)^2 / (2 sigma^2)
-        cov = cw.covariance(x, free, data=data, nominal=nominal, extra_hessian=cov_inv_extra)
-        errors[free] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    return FitResult(
-        values=dict(zip(cw.parameters, x.tolist(), strict=True)),
-        errors=dict(zip(cw.parameters, errors.tolist(), strict=True)),
-        twice_nll=float(m.fval),
-        valid=bool(m.valid),
-        nfcn=int(m.nfcn),
+    fixed = {} if br_free else {_NP_NORM: br_value}
+    return lk.workspace.fit(
+        fixed=fixed,
+        start=start,
+        data=data,
+        nominal={_NP: yields},
+        hesse=hesse,
+        limits=lk._limits(100.0),
+        penalties={"mu": (1.0, BR_SM_ERROR / BR_SM)},
     )
 
 
@@ -398,10 +360,15 @@ class Belle2KnunuCost(Cost):
         return np.array([self._evaluate({k: float(np.asarray(v)[i]) for k, v in params.items()}) for i in range(n)])
 
 
+@lru_cache(maxsize=2)
+def _cached_likelihood(directory: str) -> Belle2Knunu:
+    return Belle2Knunu(Path(directory))
+
+
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
     """Term builder ``type: belle2-knunu``: ``{directory: <path>}`` optional (default: shared data)."""
-    directory = Path(spec.get("directory") or Path(context.shared_data) / DATASET)
-    lk = Belle2Knunu(directory)
+    directory = dataset_dir("belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory"))
+    lk = _cached_likelihood(str(directory))
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)
     elif "mu" in getattr(model, "parameters", {}):

@@ -588,28 +588,55 @@ class CompiledWorkspace:
         nominal: Mapping[str, np.ndarray] | None = None,
         hesse: bool = True,
         limits: Mapping[str, tuple[float, float]] | None = None,
+        penalties: Mapping[str, tuple[float, float]] | None = None,
         strategy: int = 0,
+        polish: int = 1,
     ) -> FitResult:
-        """Maximum-likelihood fit with iminuit (MIGRAD with the analytic gradient, then HESSE).
+        """Maximum-likelihood fit with iminuit: MIGRAD with analytic gradient and Hessian.
 
         Parameters in ``fixed`` are held at the given values (plus those fixed by the
-        workspace); ``start`` overrides starting values.
+        workspace); ``start`` overrides starting values; ``penalties`` adds Gaussian constraints
+        ``{name: (mean, sigma)}`` to -ln L (e.g. a theory uncertainty). After MIGRAD, ``polish``
+        Newton steps x -> x - H^-1 grad on the free parameters inside their bounds make the
+        minimum accurate to ~1e-9 in -2 ln L, so profiled costs built on it are smooth. Errors are
+        sqrt(diag(H^-1)) of the full Hessian (not MINUIT's HESSE).
         """
         x0 = self.vector(start)
         fix = dict(fixed or {})
         for k, v in fix.items():
             x0[self.index[k]] = v
+        pen_idx = np.array([self.index[k] for k in (penalties or {})], dtype=int)
+        pen_mu = np.array([v[0] for v in (penalties or {}).values()], dtype=float)
+        pen_sig = np.array([v[1] for v in (penalties or {}).values()], dtype=float)
 
         def f(x: np.ndarray) -> float:
-            return 2.0 * float(self.nll(x[None, :], data=data, aux=aux, nominal=nominal)[0])
+            val = 2.0 * float(self.nll(x[None, :], data=data, aux=aux, nominal=nominal)[0])
+            return val + float(np.sum(((x[pen_idx] - pen_mu) / pen_sig) ** 2))
 
         def g(x: np.ndarray) -> np.ndarray:
-            return 2.0 * self.nll_and_grad(x[None, :], data=data, aux=aux, nominal=nominal)[1][0]
+            gr = 2.0 * self.nll_and_grad(x[None, :], data=data, aux=aux, nominal=nominal)[1][0]
+            gr[pen_idx] += 2.0 * (x[pen_idx] - pen_mu) / pen_sig**2
+            return gr
 
-        def h(x: np.ndarray) -> np.ndarray:
-            return 2.0 * self.hessian(x, data=data, aux=aux, nominal=nominal)
+        def h(x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
+            hh = 2.0 * self.hessian(x, free, data=data, aux=aux, nominal=nominal)
+            cols = np.arange(x.size) if free is None else free
+            where = {int(p): i for i, p in enumerate(cols)}
+            for p, sg in zip(pen_idx, pen_sig):
+                if int(p) in where:
+                    hh[where[int(p)], where[int(p)]] += 2.0 / sg**2
+            return hh
 
-        m = make_minuit(f, x0, grad=g, hessian=h, name=self.parameters)
+        def h_pd(x: np.ndarray) -> np.ndarray:
+            # MIGRAD's seed must be positive definite: lift negative curvature (far from the minimum)
+            hh = h(x)
+            w, v = np.linalg.eigh(hh)
+            if w.min() > 0:
+                return hh
+            w = np.maximum(w, 1e-3 * max(float(np.abs(w).max()), 1.0))
+            return (v * w) @ v.T
+
+        m = make_minuit(f, x0, grad=g, hessian=h_pd, name=self.parameters)
         m.strategy = strategy
         m.tol = 0.01
         m.print_level = 0
@@ -617,21 +644,42 @@ class CompiledWorkspace:
         for k, (lo, hi) in (limits or {}).items():
             lim[self.index[k]] = (lo, hi)
         m.limits = [tuple(b) for b in lim]
+        fixed_mask = np.array([bool(self.fixed[i] or p in fix) for i, p in enumerate(self.parameters)])
         for i, p in enumerate(self.parameters):
-            if self.fixed[i] or p in fix:
+            if fixed_mask[i]:
                 m.fixed[p] = True
         m.migrad()
-        x = np.asarray(m.values)
-        errors = np.asarray(m.errors, dtype=float)
+        x = np.asarray(m.values, dtype=float)
+        fval = float(m.fval)
+        free = np.flatnonzero(~fixed_mask)
+        hess, hess_cols = None, free
+        for _ in range(polish):
+            inside = free[(x[free] > lim[free, 0] + 1e-9) & (x[free] < lim[free, 1] - 1e-9)]
+            hess, hess_cols = h(x, inside), inside
+            try:
+                step = np.linalg.solve(hess, g(x)[inside])
+            except np.linalg.LinAlgError:
+                break
+            trial = x.copy()
+            trial[inside] = np.clip(x[inside] - step, lim[inside, 0], lim[inside, 1])
+            ft = f(trial)
+            if not ft <= fval:
+                break
+            x, fval = trial, ft
+        errors = np.zeros_like(x)
         if hesse:
-            free = np.flatnonzero(~np.asarray(m.fixed))
-            cov = self.covariance(x, free, data=data, aux=aux, nominal=nominal)
-            errors = np.zeros_like(x)
-            errors[free] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+            # the Hessian of the last Newton step (its point differs from x by that tiny step)
+            if hess is None or hess_cols.size != free.size:
+                hess, hess_cols = h(x, free), free
+            try:
+                cov = 2.0 * np.linalg.inv(hess)
+                errors[hess_cols] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+            except np.linalg.LinAlgError:
+                errors[free] = np.inf
         return FitResult(
             values=dict(zip(self.parameters, x.tolist(), strict=True)),
             errors=dict(zip(self.parameters, errors.tolist(), strict=True)),
-            twice_nll=float(m.fval),
+            twice_nll=fval,
             valid=bool(m.valid),
             nfcn=int(m.nfcn),
         )
