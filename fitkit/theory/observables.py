@@ -37,13 +37,15 @@ from fitkit.data.observables import ObservableName, parse_observable
 from fitkit.theory import bsll, inclusive
 from fitkit.theory.quadrature import gauss_legendre_bin, gauss_legendre_log_bin, resonance_bin
 
-__all__ = ["WCFunction", "predict", "predict_ratio", "constant_wc", "q2_range", "rate_at_nodes"]
+__all__ = ["WCFunction", "predict", "predict_ratio", "constant_wc", "q2_range", "rate_at_nodes", "point_rule"]
 
 #: New-physics shifts: ``wc(q2, lepton) -> {"C9": array, ...}`` (see :mod:`fitkit.theory`).
 WCFunction = Callable[[np.ndarray, str], Mapping[str, np.ndarray]]
 
 #: Gauss-Legendre nodes per plain bin.
 N_NODES: int = 10
+#: Gauss-Legendre nodes on each side of a resonance peak (resonance-adapted rule).
+N_RES_NODES: int = 12
 #: Sub-intervals used for a total branching ratio.
 N_TOTAL_PIECES: int = 6
 
@@ -142,14 +144,41 @@ def _bin_integral(
     near = (mass * mass > a - margin) & (mass * mass < b + margin)
     if not near.any():
         return total
-    xr, wr = resonance_bin(a, b, mass, width)
-    shifts = wc(xr, lepton)
     idx = np.nonzero(near)[0]
+    xs, ws = resonance_bin(a, b, mass[idx], width[idx], N_RES_NODES)
+    # the WCFunction takes all points: far rows get the bin centre (their values are unused)
+    xr = np.full((mass.size, xs.shape[1]), 0.5 * (a + b))
+    xr[idx] = xs
+    shifts = wc(xr, lepton)
     sub = {k: np.broadcast_to(v, xr.shape)[idx] for k, v in shifts.items()}
-    xs = xr[idx]
     had = inclusive.hadronic(lepton, xs) if obs.final == "Xs" else bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, xs)
-    total[idx] = np.sum(wr[idx] * _rate_rows(obs, lepton, had, sub), axis=-1)
+    total[idx] = np.sum(ws * _rate_rows(obs, lepton, had, sub), axis=-1)
     return total
+
+
+def point_rule(
+    observable: str, q2min: float, q2max: float, mass: float | None = None, width: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The quadrature rule (1-D nodes, weights) that :func:`predict` uses for one parameter
+    point with a resonance at ``mass``, ``width`` (or none): for cross-checks with codes that
+    take constant coefficients (flavio), evaluated node by node.
+
+    Example:
+        >>> x, w = point_rule("<BR>(B+->Kmumu)", 1.1, 6.0)
+        >>> len(x), round(float(w.sum()), 12)
+        (10, 4.9)
+    """
+    obs = parse_observable(observable)
+    lepton = "mu" if obs.kind == "<R>" else obs.lepton
+    lo, hi = q2_range(obs._replace(lepton=lepton))
+    a, b = max(q2min, lo), min(q2max, hi)
+    if mass is not None and a - 0.1 * (b - a) < mass * mass < b + 0.1 * (b - a):
+        x, w = resonance_bin(a, b, np.array([mass]), np.array([width]), N_RES_NODES)
+    elif a > 0.0 and b > 3.0 * a:
+        x, w = gauss_legendre_log_bin(a, b, N_NODES)
+    else:
+        x, w = gauss_legendre_bin(a, b, N_NODES)
+    return x[0], w[0]
 
 
 def _as_bins(q2: Any) -> tuple[np.ndarray, bool]:
