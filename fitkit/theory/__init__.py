@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from fitkit.theory.narrow import (
     gaussian_bin_fraction,
+    onshell_contribution,
+    switched_prediction,
+    use_onshell,
     width_b_to_vector,
     width_b_to_vector_dim5,
     width_b_to_vector_dim6,
@@ -29,4 +32,7 @@ __all__ = [
     "width_b_to_vector",
     "width_b_to_vector_dim5",
     "width_b_to_vector_dim6",
+    "use_onshell",
+    "onshell_contribution",
+    "switched_prediction",
 ]

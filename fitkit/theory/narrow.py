@@ -8,13 +8,14 @@ the detector resolution, its contribution to a measured bin is (002 eq. (2.13))
 with the fraction G of a Gaussian in |q| = sqrt(q^2) of mean M_V and width r_l inside the bin
 (002 eq. (2.14), r_e = 10 MeV, r_mu = 2 MeV): :func:`gaussian_bin_fraction`.
 
-Where the two treatments switch: the q^2-dependent Wilson coefficients of a
-:data:`fitkit.theory.WCFunction` contain the full Breit-Wigner, whose bin integral (with
-:func:`fitkit.theory.quadrature.resonance_bin`) already equals the narrow-width term when the
-peak lies inside the bin (tested in tests/theory/test_narrow.py). Models therefore use the
-off-shell (q^2-dependent) treatment when M_V^2 lies outside every bin edge by more than a few
-resolutions, and the on-shell term of eq. (2.13) -- with the smearing that the Breit-Wigner
-lacks -- otherwise; see the model modules for the switch they implement.
+Where the two treatments switch (:func:`use_onshell`, :func:`switched_prediction`): the
+q^2-dependent Wilson coefficients of a :data:`fitkit.theory.WCFunction` contain the full
+Breit-Wigner, whose bin integral (with :func:`fitkit.theory.quadrature.resonance_bin`) equals the
+narrow-width term when the peak lies inside the bin (tested in tests/theory/test_limits.py) but
+ignores the detector resolution. A point is treated on shell in a bin -- SM + eq. (2.13) with
+the smearing of eq. (2.14) -- when the smeared peak, |q| in [M - 3 r_l, M + 3 r_l], overlaps the
+bin; otherwise off shell, with the q^2-dependent coefficients (interference with the SM
+included). Off-shell bins then see only the Breit-Wigner tail, which is smooth there.
 
 Rates for the couplings of 003 eq. (2), L ⊃ g_L^{(4)} V_mu (s-bar gamma^mu P_L b)
 + g_L^{(5)}/Lambda V_{mu nu} (s-bar sigma^{mu nu} P_R b) + g_L^{(6)}/Lambda^2 d^nu V_{mu nu}
@@ -47,6 +48,9 @@ from fitkit.theory.kinematics import kallen
 
 __all__ = [
     "RESOLUTION",
+    "use_onshell",
+    "onshell_contribution",
+    "switched_prediction",
     "VECTOR_CHANNELS",
     "gaussian_bin_fraction",
     "width_b_to_vector",
@@ -155,3 +159,51 @@ def width_b_to_vector_dim5(channel: str, mass, g_L, g_R, Lambda) -> np.ndarray:
         f_t5 = (1 - mM**2 / mB**2) ** 2 * ff["T2"] ** 2 + 8 * mM**2 * q2 / (mB**2 * (mB + mM) ** 2) * ff["T23"] ** 2
         gamma = mB**3 / (8 * np.pi * L2) * np.sqrt(lam_hat) * (np.abs(gv) ** 2 * f_t + np.abs(ga) ** 2 * f_t5)
     return np.where(open_, gamma, 0.0)
+
+
+def use_onshell(mass, q2min: float, q2max: float, resolution: float, n_sigma: float = 3.0) -> np.ndarray:
+    """True where the smeared peak |q| in [M - n_sigma r, M + n_sigma r] overlaps the bin.
+
+    Example:
+        >>> use_onshell(np.array([0.5, 1.0, 1.5]), 1.0, 2.0, 0.002).tolist()
+        [False, True, False]
+    """
+    m = np.atleast_1d(np.asarray(mass, dtype=float))
+    lo, hi = np.sqrt(max(q2min, 0.0)), np.sqrt(max(q2max, 0.0))
+    return (m + n_sigma * resolution > lo) & (m - n_sigma * resolution < hi)
+
+
+def onshell_contribution(observable: str, q2: tuple[float, float], mass, br_chain) -> np.ndarray:
+    """002 eq. (2.13): BR(H1 -> H2 V) BR(V -> l l) G(q_min, q_max) for a binned observable, per point.
+
+    ``br_chain`` is the product BR(H1 -> H2 V) BR(V -> l l) (shape (n_points,)); the smearing
+    uses r_l of the observable's lepton. For ``<dBR/dq2>`` the result is divided by the bin width.
+    """
+    from fitkit.data.observables import parse_observable
+
+    obs = parse_observable(observable)
+    if not obs.binned or obs.kind == "<R>" or obs.lepton not in RESOLUTION:
+        raise ValueError(f"{observable}: the on-shell term applies to binned charged-lepton rates")
+    q2min, q2max = q2
+    out = np.asarray(br_chain, dtype=float) * gaussian_bin_fraction(mass, q2min, q2max, RESOLUTION[obs.lepton])
+    return out / (q2max - q2min) if obs.kind == "<dBR/dq2>" else out
+
+
+def switched_prediction(observable: str, q2: tuple[float, float], wc, mass, width, br_chain) -> np.ndarray:
+    """Binned prediction with the on-shell/off-shell switch of this module, shape (n_points,).
+
+    Points with :func:`use_onshell` get SM + :func:`onshell_contribution` (``br_chain`` =
+    BR(H1 -> H2 V) BR(V -> l l)); the others get :func:`fitkit.theory.predict` with the
+    q^2-dependent coefficients ``wc`` and resonance-aware quadrature.
+    """
+    from fitkit.data.observables import parse_observable
+    from fitkit.theory.observables import predict
+
+    obs = parse_observable(observable)
+    m = np.atleast_1d(np.asarray(mass, dtype=float))
+    g = np.broadcast_to(np.asarray(width, dtype=float), m.shape)
+    onshell = use_onshell(m, q2[0], q2[1], RESOLUTION[obs.lepton])
+    off = np.broadcast_to(predict(observable, q2, wc, resonances=(m, g)), m.shape)
+    sm = predict(observable, q2)[0]
+    on = sm + np.broadcast_to(onshell_contribution(observable, q2, m, br_chain), m.shape)
+    return np.where(onshell, on, off)

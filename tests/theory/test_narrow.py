@@ -106,3 +106,26 @@ def test_widths_vanish_above_threshold_and_are_vectorised():
         assert w.shape == (4,) and w[-1] == 0.0 and np.all(w[:2] > 0)
     with pytest.raises(ValueError):
         width_b_to_vector("B->pi", 1.0, 1.0, 1.0)
+
+
+def test_onshell_offshell_switch():
+    """Inside (smeared peak overlaps the bin): SM + BR x BR x G; outside: q2-dependent WCs."""
+    from fitkit.theory import constant_wc, predict
+    from fitkit.theory.narrow import onshell_contribution, switched_prediction, use_onshell
+
+    name, q2 = "<dBR/dq2>(B+->Kmumu)", (1.1, 2.0)
+    mass = np.array([1.2, 1.0487, 2.0])  # inside, at the upper edge (sqrt 1.1 = 1.0488), outside
+    width = np.full(3, 1e-6)
+    br = np.full(3, 1e-7)
+    assert use_onshell(mass, *q2, 0.002).tolist() == [True, True, False]
+    frac = onshell_contribution(name, q2, mass, br) * (q2[1] - q2[0]) / br
+    assert frac[0] == pytest.approx(1.0) and frac[1] == pytest.approx(0.5, abs=0.05) and frac[2] < 1e-12
+
+    def wc(q2_nodes, lepton):
+        return {"C9": 1e-3 / (q2_nodes - mass[:, None] ** 2 + 1j * mass[:, None] * width[:, None])}
+
+    out = switched_prediction(name, q2, wc, mass, width, br)
+    sm = predict(name, q2)[0]
+    assert out[0] == pytest.approx(sm + 1e-7 / 0.9)
+    assert out[2] == pytest.approx(predict(name, q2, wc, resonances=(mass, width))[2])
+    assert out[2] != pytest.approx(predict(name, q2, constant_wc({}))[0], rel=1e-9)
