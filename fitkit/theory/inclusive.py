@@ -87,6 +87,9 @@ def dbr_dq2_from(had: Mapping[str, np.ndarray], lepton: str, shifts: Mapping[str
     (1 + 2s)(|C9'|^2 + |C10'|^2) + 4(1 + 2/s) r^2 |C7'|^2 + 12 r Re(C7' C9'^*).
     """
     shifts = shifts or {}
+    unknown = set(shifts) - {"C7", "C7p", "C9", "C9p", "C10", "C10p", "CL", "CR"}
+    if unknown:
+        raise ValueError(f"unknown Wilson-coefficient key(s) {sorted(unknown)}")
     s, r = had["s"], had["r"]
     c7 = had["c7_sm"] + shifts.get("C7", 0.0)
     c9 = had["c9_sm"] + shifts.get("C9", 0.0)

@@ -68,3 +68,12 @@ def test_isospin_and_lifetime_pattern():
     """B0 and B+ to K differ by the lifetime ratio and tiny mass differences only."""
     r = predict("<dBR/dq2>(B0->Kmumu)", (1.1, 6.0))[0] / predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))[0]
     assert r == pytest.approx(1.517 / 1.638, rel=0.01)
+
+
+def test_unknown_wc_key_is_an_error_and_foreign_keys_are_ignored():
+    with pytest.raises(ValueError, match="unknown Wilson-coefficient"):
+        predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0), constant_wc({"c9": 1.0}))
+    sm = predict("BR(B+->Knunu)")[0]
+    assert predict("BR(B+->Knunu)", wc=constant_wc({"C9": -1.0}))[0] == pytest.approx(sm, rel=1e-12)
+    sm_mu = predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))[0]
+    assert predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0), constant_wc({"CL": 1.0}))[0] == pytest.approx(sm_mu, rel=1e-12)
