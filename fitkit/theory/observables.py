@@ -232,10 +232,7 @@ def predict(
     Returns:
         Branching ratios (plain numbers) or dBR/dq^2 in GeV^-2; ``<R>`` is BR(mu)/BR(e).
     """
-    try:
-        obs = parse_observable(observable)
-    except ValueError:
-        raise
+    obs = parse_observable(observable)
     if obs.kind == "<R>":
         num = _binned(obs, "mu", q2, wc, resonances, average=False)
         den = _binned(obs, "e", q2, wc, resonances, average=False)

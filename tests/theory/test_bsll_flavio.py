@@ -1,6 +1,6 @@
 """Native SM predictions and NP/SM ratios of the 27 observables of 002 Table 1 against flavio 2.7.1.
 
-Measured (fitkit/flavio, SM): K+ mu mu 1.036-1.052, K0 mu mu 1.036-1.048, K*0 mu mu 0.947-1.036,
+Measured (fitkit/flavio, SM): K+ mu mu 1.026-1.034, K0 mu mu 1.025-1.031, K*0 mu mu 0.947-1.036,
 K*+ mu mu 0.981-1.021, phi mu mu 0.967-1.093, K+ ee 1.028-1.035, K*0 ee 0.926 ([0.03^2, 1]) and
 1.026, Xs mu mu 0.986, Xs ee 0.949. The residual differences are the O(alpha_s) corrections to
 C9 and the QCD-factorisation terms that the leading-order engine leaves out (wilson_sm.py).
