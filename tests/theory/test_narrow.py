@@ -129,3 +129,21 @@ def test_onshell_offshell_switch():
     assert out[0] == pytest.approx(sm + 1e-7 / 0.9)
     assert out[2] == pytest.approx(predict(name, q2, wc, resonances=(mass, width))[2])
     assert out[2] != pytest.approx(predict(name, q2, constant_wc({}))[0], rel=1e-9)
+
+
+def test_dimension_5_massless_limit_is_b_to_kstar_gamma():
+    """M -> 0 with g^{(5)}_R/Λ = 4 G_F/sqrt2 |V_tb V_ts^*| C7 e m_b/(16 pi^2) (the O_7 coupling of
+    002 eq. (2.9)) reproduces the textbook B -> K* gamma rate
+    Γ = G_F^2 alpha |V_tb V_ts^*|^2 m_B^3 m_b^2 |C7|^2 (1 - m_K*^2/m_B^2)^3 T1(0)^2 / (32 pi^4)."""
+    from fitkit.constants import ALPHA_EM_0, G_F, ckm_matrix
+
+    V = ckm_matrix()
+    xi = abs(V[2, 2] * V[2, 1].conjugate())
+    c7, mb = -0.3, 4.2
+    e = np.sqrt(4 * np.pi * ALPHA_EM_0)
+    g_over_lambda = 4 * G_F / np.sqrt(2) * xi * abs(c7) * e * mb / (16 * np.pi**2)
+    c = vector_channel("B0->K*")
+    t1 = float(form_factors("B->K*", 0.0)["T1"])
+    ref = G_F**2 * ALPHA_EM_0 * xi**2 * c.m_B**3 * mb**2 * c7**2 * (1 - c.m_M**2 / c.m_B**2) ** 3 * t1**2 / (32 * np.pi**4)
+    got = width_b_to_vector_dim5("B0->K*", 1e-4, 0.0, g_over_lambda, 1.0)[0]
+    assert got == pytest.approx(ref, rel=1e-5)
