@@ -27,7 +27,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,16 @@ from fitkit.data.observables import ObservableName, parse_observable
 from fitkit.theory import bsll, inclusive
 from fitkit.theory.quadrature import gauss_legendre_bin, gauss_legendre_log_bin, resonance_bin
 
-__all__ = ["WCFunction", "predict", "predict_ratio", "constant_wc", "q2_range", "rate_at_nodes", "point_rule"]
+__all__ = [
+    "WCFunction",
+    "predict",
+    "predict_ratio",
+    "predict_many",
+    "constant_wc",
+    "q2_range",
+    "rate_at_nodes",
+    "point_rule",
+]
 
 #: New-physics shifts: ``wc(q2, lepton) -> {"C9": array, ...}`` (see :mod:`fitkit.theory`).
 WCFunction = Callable[[np.ndarray, str], Mapping[str, np.ndarray]]
@@ -267,3 +276,39 @@ def predict_ratio(
         2.766
     """
     return np.asarray(sm_value) * predict(observable, q2, wc, resonances=resonances) / predict(observable, q2, None)
+
+
+def predict_many(
+    items: Sequence[tuple[str, Any]],
+    wc: WCFunction | None = None,
+    *,
+    resonances: tuple[np.ndarray, np.ndarray] | None = None,
+    sm_values: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Predictions of several ``(observable, q2)`` items at once, shape ``(n_points, n_items)``.
+
+    With ``sm_values`` (one external SM expectation per item) the ratio mode is used:
+    ``sm_value x Gamma_{SM+NP}/Gamma_SM``; otherwise the native prediction. Each item must give
+    one number per point (binned with a single bin, total, or one q^2 point).
+
+    Example:
+        >>> items = [("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0)), ("BR(B+->Knunu)", None)]
+        >>> predict_many(items, constant_wc({"C9": -1.0}), sm_values=[3.5e-8, 4.6e-6]).shape
+        (1, 2)
+    """
+    if sm_values is not None and len(sm_values) != len(items):
+        raise ValueError(f"{len(sm_values)} SM values for {len(items)} items")
+    cols = []
+    for k, (name, q2) in enumerate(items):
+        if sm_values is None:
+            col = predict(name, q2, wc, resonances=resonances)
+        else:
+            col = predict_ratio(name, sm_values[k], q2, wc, resonances=resonances)
+        col = np.asarray(col)
+        if col.ndim == 2:
+            if col.shape[1] != 1:
+                raise ValueError(f"{name}: item must give one number per point, got shape {col.shape}")
+            col = col[:, 0]
+        cols.append(col)
+    n = max(c.shape[0] for c in cols)
+    return np.stack([np.broadcast_to(c, (n,)) for c in cols], axis=-1)

@@ -77,3 +77,23 @@ def test_unknown_wc_key_is_an_error_and_foreign_keys_are_ignored():
     assert predict("BR(B+->Knunu)", wc=constant_wc({"C9": -1.0}))[0] == pytest.approx(sm, rel=1e-12)
     sm_mu = predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))[0]
     assert predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0), constant_wc({"CL": 1.0}))[0] == pytest.approx(sm_mu, rel=1e-12)
+
+
+def test_predict_many_native_and_ratio():
+    from fitkit.theory import predict_many
+
+    items = [("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0)), ("<BR>(B->Xsee)", (1.0, 6.0)), ("dBR/dq2(B+->Knunu)", [3.0])]
+    a = np.array([-1.0, 0.5])
+
+    def wc(q2, lepton):
+        return {"C9": a[:, None] + 0 * q2, "CL": a[:, None] + 0 * q2}
+
+    native = predict_many(items, wc)
+    assert native.shape == (2, 3)
+    for j, (name, q2) in enumerate(items):
+        np.testing.assert_allclose(native[:, j], np.ravel(predict(name, q2, wc)), rtol=1e-12)
+    ratio = predict_many(items, wc, sm_values=[1.0, 2.0, 3.0])
+    sm = predict_many(items)
+    np.testing.assert_allclose(ratio, native / sm * np.array([1.0, 2.0, 3.0]), rtol=1e-12)
+    with pytest.raises(ValueError):
+        predict_many([("<dBR/dq2>(B+->Kmumu)", np.array([[1.0, 2.0], [2.0, 3.0]]))])
