@@ -239,7 +239,9 @@ def predict(
             ``wc``; the bins are then integrated with :func:`fitkit.theory.quadrature.resonance_bin`.
 
     Returns:
-        Branching ratios (plain numbers) or dBR/dq^2 in GeV^-2; ``<R>`` is BR(mu)/BR(e).
+        Branching ratios (plain numbers) or dBR/dq^2 in GeV^-2; ``<R>`` is BR(mu)/BR(e). A total
+        ``BR`` of a charged-lepton mode is the non-resonant (short-distance) rate over the whole
+        q^2 range, without charmonium; for nu nu it is the full rate summed over flavours.
     """
     obs = parse_observable(observable)
     if obs.kind == "<R>":
