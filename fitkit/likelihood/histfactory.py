@@ -628,13 +628,16 @@ class CompiledWorkspace:
             return hh
 
         def h_pd(x: np.ndarray) -> np.ndarray:
-            # MIGRAD's seed must be positive definite: lift negative curvature (far from the minimum)
+            # MIGRAD's seed must be positive definite: far from the minimum, shift the diagonal
             hh = h(x)
-            w, v = np.linalg.eigh(hh)
-            if w.min() > 0:
-                return hh
-            w = np.maximum(w, 1e-3 * max(float(np.abs(w).max()), 1.0))
-            return (v * w) @ v.T
+            shift = 0.0
+            for _ in range(30):
+                try:
+                    np.linalg.cholesky(hh + shift * np.eye(hh.shape[0]))
+                    return hh + shift * np.eye(hh.shape[0])
+                except np.linalg.LinAlgError:
+                    shift = max(2.0 * shift, 1e-3 * float(np.abs(np.diag(hh)).max()))
+            return np.diag(np.abs(np.diag(hh)) + 1.0)
 
         m = make_minuit(f, x0, grad=g, hessian=h_pd, name=self.parameters)
         m.strategy = strategy

@@ -1,0 +1,60 @@
+"""Toys of the m_X scan: reproducible from a seed, serial == Dask; the score scan vs the LRT."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
+from fitkit.inference.toys import run_toys, score_scan, toy_seeds
+
+SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+DIR = SHARED / "belle2_knunu_2023"
+needs = pytest.mark.skipif(not DIR.exists(), reason="no shared data")
+
+
+@pytest.fixture(scope="module")
+def lk():
+    from fitkit.likelihood.belle2_knunu import Belle2Knunu
+
+    return Belle2Knunu(DIR)
+
+
+def test_seeds_do_not_depend_on_chunking():
+    a = [s.generate_state(2).tolist() for s in toy_seeds(3, 10)]
+    b = [s.generate_state(2).tolist() for s in toy_seeds(3, 10)]
+    assert a == b and len({tuple(x) for x in a}) == 10
+
+
+def test_gross_vitells_limits():
+    """No upcrossings: the local one-sided chi^2_1 tail; more upcrossings: a larger global p."""
+    assert gross_vitells(4.0, n_up=0.0, u0=0.5) == pytest.approx(0.5 * 0.0455002638963584, rel=1e-9)
+    assert gross_vitells(9.0, n_up=2.0, u0=0.5) > gross_vitells(9.0, n_up=1.0, u0=0.5)
+    assert upcrossings(np.array([[2.0, 0.0, 2.0]]), 1.0).tolist() == [2]
+    p, z = global_significance(3.0, np.array([0.5, 1.0, 3.5]))
+    assert p == pytest.approx(0.5) and z == pytest.approx(z_from_p(0.5))
+
+
+@needs
+@pytest.mark.slow
+def test_score_scan_tracks_the_likelihood_ratio(lk):
+    """Near the Belle II excess the score Z and the profile LRT Z agree to ~10 %."""
+    masses = np.array([1.0, 2.1, 3.5])
+    z, _ = score_scan(lk, lk.line_yields(masses) * 1e-6)
+    lrt = lk.scan_light_x(masses).z_local
+    assert np.allclose(z, lrt, rtol=0.15, atol=0.1)
+
+
+@needs
+@pytest.mark.slow
+def test_serial_and_dask_toys_are_identical(lk):
+    masses = np.linspace(0.5, 4.5, 12)
+    _, theta0 = score_scan(lk, lk.line_yields(masses) * 1e-6)
+    serial = run_toys(DIR, masses, theta0, n_toys=4, seed=11, chunk=3)
+    parallel = run_toys(DIR, masses, theta0, n_toys=4, seed=11, chunk=2, workers=2)
+    assert np.array_equal(serial.z_max, parallel.z_max) and np.array_equal(serial.m_best, parallel.m_best)
+    other = run_toys(DIR, masses, theta0, n_toys=4, seed=12, chunk=4)
+    assert not np.array_equal(serial.z_max, other.z_max)
