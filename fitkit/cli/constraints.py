@@ -11,6 +11,7 @@ Example (shell)::
     fitkit constraints darkz-C --at M_ZD=0.15 --at g_mu=0.025
     fitkit constraints darkz-A --json
     fitkit constraints darkz-C --at M_ZD=0.03 --plot c.png --plane M_ZD g_mu
+    fitkit constraints-table --json        # which constraints exclude each best fit
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from rich.table import Table
 from fitkit.cli.core import parse_assignments
 from fitkit.constraints import CONSTRAINTS, PARAMETERS, evaluate
 from fitkit.constraints.base import CASE_DEFAULTS
-from fitkit.constraints.overlay import PAPER_BEST_FITS, exclusion_maps
+from fitkit.constraints.overlay import PAPER_BEST_FITS, exclusion_maps, verdict_table
 from fitkit.errors import FitkitError, InputError
 
-__all__ = ["COMMANDS", "constraints_cmd", "resolve_point"]
+__all__ = ["COMMANDS", "constraints_cmd", "constraints_table_cmd", "resolve_point"]
 
 #: Default plane ranges (GeV for M_ZD).
 _RANGES: dict[str, tuple[float, float]] = {"M_ZD": (0.005, 2.0), "eps": (1e-6, 1e-2), "eps_Z": (1e-6, 1e-2), "g_mu": (1e-4, 0.5)}
@@ -124,4 +125,32 @@ def constraints_cmd(name: str, at: tuple[str, ...], only: tuple[str, ...], as_js
         click.echo(_table(case, point, rows, where))
 
 
-COMMANDS = [constraints_cmd]
+@click.command("constraints-table")
+@click.option("--fits/--no-fits", default=True, show_default=True, help="Also run the darkz-A/B/C fits and judge their best fits.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+def constraints_table_cmd(fits: bool, as_json: bool) -> None:
+    """Which constraints exclude each best fit of 002 (eqs. (5.2), (5.3), (5.6)) and of fitkit."""
+    rows = [{"source": "002", **r} for r in verdict_table(PAPER_BEST_FITS)]
+    if fits:
+        for case in ("A", "B", "C"):
+            try:
+                _, point, where = resolve_point(f"darkz-{case}", {})
+            except FitkitError as exc:
+                click.echo(f"fitkit: darkz-{case} skipped: {exc}", err=True)
+                continue
+            rows += [{"source": where, **r} for r in verdict_table({case: point})]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    t = Table(title="Best-fit points and the constraints that exclude them (at each constraint's CL)")
+    for col in ("case", "source", "point", "excluded by"):
+        t.add_column(col)
+    for r in rows:
+        pt = ", ".join(f"{k}={v:.3g}" for k, v in r["point"].items())
+        t.add_row(r["case"], r["source"], pt, ", ".join(r["excluded_by"]) or "none")
+    buffer = io.StringIO()
+    Console(file=buffer, width=140).print(t)
+    click.echo(buffer.getvalue())
+
+
+COMMANDS = [constraints_cmd, constraints_table_cmd]

@@ -68,7 +68,7 @@ CONSTRAINTS: dict[str, Constraint] = {
         APV(),
         Trident(),
         CEvNS(),
-        WWidth(),
+        WWidth(mode="total"),
         LHCbDarkPhoton(),
         GMinus2(),
     )

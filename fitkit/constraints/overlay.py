@@ -7,7 +7,9 @@ grid point is excluded, the boolean exclusion at each constraint's CL and its ch
 shape ``(n_x, n_y)`` like :class:`fitkit.inference.results.ScanResult`, so that both can be drawn
 on the same axes (002 Figs. 11-13; :mod:`fitkit.plotting.constraints`).
 
-:func:`verdict_table` lists which constraints exclude given points (e.g. the best fits of the
+:func:`exclusion_boundary` gives the bound curve of one constraint, e.g. the 2σ upper limit on
+eps_Z from B_s mixing versus M_ZD (002 Fig. 3) or the 3σ APV limits for eps = 1e-4, 1e-3, 1e-2
+(002 Fig. 9). :func:`verdict_table` lists which constraints exclude given points (e.g. the best fits of the
 darkz-A/B/C fits or of 002 eqs. (5.2), (5.3), (5.6)).
 
 Example:
@@ -27,7 +29,7 @@ import numpy as np
 from fitkit.constraints import CONSTRAINTS
 from fitkit.constraints.base import CASE_DEFAULTS, PARAMETERS, Case
 
-__all__ = ["ExclusionMap", "PAPER_BEST_FITS", "exclusion_maps", "verdict_table"]
+__all__ = ["ExclusionMap", "PAPER_BEST_FITS", "exclusion_maps", "exclusion_boundary", "verdict_table"]
 
 #: Best-fit points of 002: eq. (5.2) (Case A), (5.3) (Case B), (5.6) (Case C); M_ZD in GeV.
 PAPER_BEST_FITS: dict[str, dict[str, float]] = {
@@ -92,6 +94,53 @@ def exclusion_maps(
         exc[n] = (cl >= c.cl).reshape(X.shape)
         chi[n] = c.chi2(pts, case).reshape(X.shape)
     return ExclusionMap(case, x, y, xv, yv, fix, cls, exc, chi, {n: CONSTRAINTS[n].cl for n in sel})
+
+
+def exclusion_boundary(
+    name: str,
+    case: Case,
+    x: str,
+    x_values: Sequence[float] | np.ndarray,
+    y: str,
+    y_range: tuple[float, float],
+    *,
+    fixed: Mapping[str, float] | None = None,
+    n_scan: int = 60,
+    n_bisect: int = 40,
+) -> np.ndarray:
+    """Smallest ``y`` in ``y_range`` excluded by constraint ``name`` at each ``x`` (log-spaced search).
+
+    The constraint is scanned on ``n_scan`` log-spaced ``y`` values per ``x``; the first excluded
+    cell is refined by ``n_bisect`` bisection steps in log y, for all ``x`` at once. NaN where no
+    ``y`` in the range is excluded (e.g. outside a search's mass range); ``y_range[0]`` where the
+    whole range is excluded.
+
+    Example:
+        >>> b = exclusion_boundary("w_width", "B", "M_ZD", [0.05, 0.1], "g_mu", (1e-4, 1.0))
+        >>> [round(float(v), 4) for v in b]  # 002 eq. (5.4): 0.022 (M/100 MeV)
+        [0.011, 0.022]
+    """
+    xv = np.atleast_1d(np.asarray(x_values, dtype=float))
+    fix = _fixed_values(case, x, y, fixed)
+    c = CONSTRAINTS[name]
+    lo, hi = np.log10(y_range[0]), np.log10(y_range[1])
+
+    def excluded(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        pts: dict[str, Any] = {x: xs, y: ys, **{k: np.full(xs.size, v) for k, v in fix.items()}}
+        return c.excluded(pts, case)
+
+    grid = np.linspace(lo, hi, n_scan)
+    X, G = np.meshgrid(xv, grid, indexing="ij")
+    exc = excluded(X.ravel(), 10.0 ** G.ravel()).reshape(X.shape)
+    found = exc.any(axis=1)
+    first = np.argmax(exc, axis=1)
+    a = np.where(first > 0, grid[np.maximum(first - 1, 0)], grid[0] - 1e-9)
+    b = grid[first]
+    for _ in range(n_bisect):
+        mid = 0.5 * (a + b)
+        e = excluded(xv, 10.0**mid)
+        a, b = np.where(e, a, mid), np.where(e, mid, b)
+    return np.where(found, 10.0**b, np.nan)
 
 
 def verdict_table(points: Mapping[str, Mapping[str, float]], names: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -15,7 +15,9 @@ its eq. (4.42).
 Two readings (``mode``):
 
 - ``"invisible"`` (002 eq. (4.41)): the new W -> ℓ + invisible rate, Γ(W -> ℓνZ_D) B(Z_D -> νν̄);
-- ``"total"`` (002 eq. (5.4) and its ref. [14]): every Z_D decay adds to Γ_W.
+- ``"total"`` (002 eq. (5.4) and its ref. [14]): every Z_D decay adds to Γ_W. This is the
+  reading of the registered ``w_width`` constraint (the measured quantity is the total width);
+  for Case A below the dimuon threshold it gives eps_Z < 0.066 (M_ZD/100 MeV) instead of 0.08.
 
 The muon is the lepton (the direct coupling g_mu of Cases B and C is to muons). The new
 contribution must lie within the uncertainty of Γ_W = 2.085 ± 0.042 GeV; z = ΔΓ/σ(Γ_W), one-sided,

@@ -33,3 +33,11 @@ def test_case_b_defaults_and_table(tmp_path):
 def test_bad_parameter_is_an_input_error():
     r = CliRunner().invoke(cli, ["constraints", "C", "--at", "mass=0.1"])
     assert r.exit_code != 0
+
+
+def test_table_of_paper_best_fits():
+    r = CliRunner().invoke(cli, ["constraints-table", "--no-fits", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = {row["case"]: row for row in json.loads(r.output)}
+    assert "apv" in rows["A"]["excluded_by"]
+    assert {"k_munu_x", "w_width"} <= set(rows["B"]["excluded_by"])
