@@ -14,7 +14,9 @@ invisible final state):
 - ``BR``, ``<BR>``, ``<dBR/dq2>`` of ``B+->Kinv`` and ``B0->Kinv``: sum over generations of
   000 eq. (3.6) with the Sommerfeld-Fermi factor (3.13) (and Delta_M of (3.15) if asked);
 - ``BR(B0->K*inv)``, ``BR(B+->K*inv)``: Gamma(B -> K* gamma_D) of 000 eq. (4.4), T_1(0) = 0.28;
-- ``BR(Bs->phiinv)``: Bs -> phi gamma_D from R_{K* phi} (000 eqs. (6.3)-(6.7)).
+- ``BR(Bs->phiinv)``: Bs -> phi gamma_D from R_{K* phi} (000 eqs. (6.3)-(6.7));
+- the measured modes ``B+->Knunu``, ``B0->Knunu`` (``BR``, ``<BR>``, ``<dBR/dq2>``) and
+  ``BR(B0->K*nunu)``, ``BR(B+->K*nunu)``: the SM rate of the theory engine plus the dark final state.
 
 The Belle II signal maps use :meth:`MasslessDarkPhoton.knunu_signal` (the new-physics BR of
 B+ -> K+ Q Qbar in true-q^2 bins).
@@ -99,6 +101,18 @@ _V_CHANNELS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("B+", "K*"): (M_BPLUS, M_KSTARPLUS, TAU_BPLUS),
     ("Bs", "phi"): (M_BS, M_PHI, TAU_BS),
 }
+
+
+#: (initial, final) of the neutrino modes predicted as SM (theory engine) + dark final state.
+_SM_NUNU: tuple[tuple[str, str], ...] = (("B+", "K"), ("B0", "K"), ("B0", "K*"), ("B+", "K*"))
+
+
+@cache
+def _sm_nunu(observable: str, q2: tuple[float, float] | None) -> float:
+    """SM B -> K(*) nu nubar of the theory engine (:func:`fitkit.theory.predict`), cached."""
+    from fitkit.theory import predict
+
+    return float(np.ravel(predict(observable, q2))[0])
 
 
 @cache
@@ -345,9 +359,11 @@ class MasslessDarkPhoton(Model):
     def check_measurements(self, measurements: Sequence[Measurement]) -> None:
         for m in measurements:
             obs = parse_observable(m.observable)
-            if obs.lepton != "inv":
+            nunu = obs.lepton == "nu" and (obs.initial, obs.final) in _SM_NUNU
+            if obs.lepton != "inv" and not nunu:
                 raise InputError(
-                    f"{self.name} predicts only new-physics invisible final states ('inv'), not {m.observable!r}",
+                    f"{self.name} predicts invisible final states: new physics ('inv') or SM + new "
+                    f"physics for {', '.join(f'{i}->{f}nunu' for i, f in _SM_NUNU)}; not {m.observable!r}",
                     file=m.card, entry=m.id, field="observable",
                 )
             if obs.final == "K" and obs.initial in _K_CHANNELS:
@@ -360,6 +376,12 @@ class MasslessDarkPhoton(Model):
                 raise InputError(f"{self.name} cannot predict {m.observable!r}", file=m.card, entry=m.id, field="observable")
 
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """New-physics rates for ``inv`` observables; SM (theory engine) + new physics for ``nunu``.
+
+        The neutrino modes add the dark final state to the SM rate of
+        :func:`fitkit.theory.predict` in the same q^2 window (B -> K* gamma_D sits at q^2 = 0,
+        so only total BR(B -> K* nu nubar) is predicted).
+        """
         self.check_measurements(measurements)
         pts = self._points(params)
         n = len(pts["alpha_D"])
@@ -377,11 +399,15 @@ class MasslessDarkPhoton(Model):
         for i, o in enumerate(parsed):
             if (o.initial, o.final) in _V_CHANNELS:
                 out[:, i] = self.br_vector_dark_photon(pts, o.initial, o.final)
+            if o.lepton == "nu":
+                out[:, i] += _sm_nunu(measurements[i].observable, measurements[i].q2)
         return out
 
     def theory_errors(self, measurements: Sequence[Measurement]) -> np.ndarray:
-        """Zero: 000 fits the central predictions (form-factor errors are not propagated)."""
-        return np.zeros(len(measurements))
+        """Zero for ``inv`` (000 fits central predictions); the card's SM error (or 0) for ``nunu``."""
+        return np.array(
+            [(m.sm_error or 0.0) if parse_observable(m.observable).lepton == "nu" else 0.0 for m in measurements]
+        )
 
     def sm_point(self) -> dict[str, float]:
         """alpha_D = 0 and Lambda at its upper bound (BR(K* gamma_D) ~ 2.4e-11 there)."""

@@ -71,7 +71,12 @@ def test_term_builder_and_cost():
     with pytest.raises(InputError, match="unknown key"):
         build_term({**spec, "colour": 1}, model, context=TermContext())
     with pytest.raises(InputError, match="invisible"):
-        build_term({"type": "upper-limit", "limit": "belle2017_Kst_nunu"}, model, context=TermContext())
+        build_term({**spec, "compare_to": "BR(B0->K*mumu)"}, model, context=TermContext())
+    # without compare_to the measured observable is predicted: SM (theory engine) + K* gamma_D
+    total = build_term({"type": "upper-limit", "limit": "belle2017_Kst_nunu"}, model, context=TermContext())
+    sm = float(total.predictions(model.sm_point())[0])
+    assert 5e-6 < sm < 1.5e-5
+    assert total(1.0, lam_bound, 0.5) > cost(1.0, lam_bound, 0.5)
 
 
 def test_hard_limit_reproduces_the_lambda_bound_of_000_in_a_fit():

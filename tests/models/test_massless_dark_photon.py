@@ -128,7 +128,9 @@ def test_predict_card_measurements_and_bins():
     assert out[0, 6] / out[0, 2] == pytest.approx(1.517 / 1.638, rel=0.02)
     assert np.all(m.theory_errors(ms) == 0)
     with pytest.raises(InputError, match="invisible"):
-        m.check_measurements([_meas("BR(B0->K*nunu)")])
+        m.check_measurements([_meas("BR(B0->K*mumu)")])
+    with pytest.raises(InputError, match="total BR"):
+        m.check_measurements([_meas("<BR>(B0->K*nunu)", (0.0, 1.0))])
     with pytest.raises(InputError, match="total BR"):
         m.check_measurements([_meas("<BR>(B0->K*inv)", (0.0, 1.0))])
 
@@ -239,3 +241,21 @@ def test_engine_form_factors_option():
     assert 1.0 < r_engine < 1.4
     with pytest.raises(InputError):
         MasslessDarkPhoton(form_factors="lattice")  # type: ignore[arg-type]
+
+
+def test_neutrino_modes_are_sm_engine_plus_dark_final_state():
+    from fitkit.theory import predict
+
+    m = MasslessDarkPhoton()
+    totals = Catalog().select(tags=["belle2-2023-total"])
+    p = {"alpha_D": np.array([0.0, 0.42]), "Lambda": np.array([1e11, 9.56e7]), "m_Q": np.array([0.5, 0.5])}
+    pred = m.predict(totals, p)
+    sm = float(predict("BR(B+->Knunu)")[0])
+    np.testing.assert_allclose(pred[0], sm, rtol=1e-12)
+    np.testing.assert_allclose(pred[1] - sm, m.br_k_dark_fermions(p)[1], rtol=1e-10)
+    np.testing.assert_allclose(m.theory_errors(totals), 0.23e-6)
+    ms = [_meas("<BR>(B+->Knunu)", (4.0, 8.0)), _meas("BR(B0->K*nunu)")]
+    out = m.predict(ms, p)
+    np.testing.assert_allclose(out[:, 0] - float(predict("<BR>(B+->Knunu)", (4.0, 8.0))[0]),
+                               m.br_k_dark_fermions(p, 4.0, 8.0), rtol=1e-9, atol=1e-16)
+    np.testing.assert_allclose(out[:, 1] - float(predict("BR(B0->K*nunu)")[0]), m.br_vector_dark_photon(p), rtol=1e-9)
