@@ -24,7 +24,7 @@ __all__ = ["Catalog", "load_card", "default_data_dir", "NON_CARD_AREAS", "valida
 
 #: Sub-folders of ``data/`` that hold inputs other than measurement cards (``limits``: upper
 #: limits read by :mod:`fitkit.likelihood.limits`; ``constraints``: inputs of :mod:`fitkit.constraints`).
-NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "limits", "constraints"})
+NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "limits", "constraints", "yields"})
 
 
 def default_data_dir() -> Path:

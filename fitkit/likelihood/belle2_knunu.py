@@ -71,6 +71,9 @@ __all__ = [
     "Belle2Knunu",
     "LightXScan",
     "Belle2KnunuCost",
+    "SIMPLIFIED_CARD",
+    "simplified_spec",
+    "load_simplified",
     "build_term",
     "TERMS",
 ]
@@ -124,6 +127,23 @@ def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12)
     return integral / integral.sum()
 
 
+def _smeared_number_density(sm_yield: np.ndarray, *, ita: bool, frac: np.ndarray, sigma: float = SIGMA_003) -> np.ndarray:
+    """Number density without the published maps (offline, simplified card): 003's resolution model.
+
+    ITA bin (BDT k, q^2_rec j): N_kj,t = eps_k BR_SM w_t G_j(q^2_t), eps_k the SM efficiency of
+    BDT bin k summed over q^2_rec, G_j the fraction of a Gaussian (sigma = 1.5 GeV^2, 003
+    appendix) around the true-bin centre falling in q^2_rec bin j. HTA bins (no q^2_rec
+    binning): N_i,t = SM yield_i w_t (efficiency flat in q^2).
+    """
+    centres = 0.5 * (TRUE_Q2_EDGES[:-1] + TRUE_Q2_EDGES[1:])
+    if not ita:
+        return sm_yield[:, None] * frac[None, :]
+    e = np.asarray(ITA_Q2REC_EDGES)
+    g = np.diff(stats.norm.cdf((e[None, :] - centres[:, None]) / sigma), axis=1)  # (n_true, 3)
+    eff = sm_yield.reshape(-1, 3).sum(axis=1)  # per BDT bin, times BR_SM
+    return (eff[:, None, None] * g.T[None, :, :] * frac[None, None, :]).reshape(-1, centres.size)
+
+
 def _load_map(path: Path) -> np.ndarray:
     try:
         return np.loadtxt(path, delimiter=",", ndmin=2)
@@ -165,14 +185,20 @@ class Belle2Knunu:
         directory: folder with the workspace and the three number-density maps.
     """
 
-    directory: Path
+    directory: Path | None
+    simplified: str | Path | None = None
     workspace: CompiledWorkspace = field(init=False)
     eps: np.ndarray = field(init=False)  # (n_np_cells, n_true): yield per unit BR
-    _last: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.directory = Path(self.directory)
-        spec = load_workspace(self.directory / WORKSPACE_FILE)
+        if self.directory is None:
+            from fitkit.data.catalog import default_data_dir, read_yaml
+
+            card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
+            spec = simplified_spec(read_yaml(card_path))
+        else:
+            self.directory = Path(self.directory)
+            spec = load_workspace(self.directory / WORKSPACE_FILE)
         cw = CompiledWorkspace(spec)
         for parent in sorted({s for _, s in MAPS.values()}):
             cw.add_clone(parent, _NP, normfactor=_NP_NORM)
@@ -190,8 +216,12 @@ class Belle2Knunu:
             if key is None:
                 continue
             fname, parent = MAPS[key]
-            nmap = _load_map(self.directory / fname)
             sl = cw.channel_slices[ch]
+            if self.directory is not None:
+                nmap = _load_map(self.directory / fname)
+            else:
+                cells = [c for c in np.flatnonzero(cw.cell_sample == cw.samples.index((ch, parent)))]
+                nmap = _smeared_number_density(cw.nominal[cells], ita=key != "sgn1_had", frac=frac)
             if nmap.shape != (sl.stop - sl.start, TRUE_Q2_EDGES.size - 1):
                 raise InputError(f"map shape {nmap.shape} does not match channel {ch}", file=fname)
             eps = np.zeros_like(nmap)
@@ -360,15 +390,75 @@ class Belle2KnunuCost(Cost):
         return np.array([self._evaluate({k: float(np.asarray(v)[i]) for k, v in params.items()}) for i in range(n)])
 
 
+#: The simplified card, relative to the data folder (derived by scripts/derive_belle2_knunu_simplified.py).
+SIMPLIFIED_CARD: str = "bknunu/yields/belle2_2023_simplified.yaml"
+
+
+def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
+    """A pyhf workspace from the simplified Belle II card (observed, yields, normsys, MC stat).
+
+    Each channel gets the card's samples with their normalisation uncertainties (``normsys``,
+    relative hi/lo), the signal the normfactor ``mu`` and one ``staterror`` per bin carrying the
+    card's MC-statistical uncertainty. No shape systematics: the difference to the full
+    likelihood measures their effect (see :func:`fitkit.reproduce.paper003.rows`).
+    """
+    channels, observations = [], []
+    for ch in card["channels"]:
+        samples = []
+        for k, smp in enumerate(ch["samples"]):
+            mods: list[dict[str, Any]] = [
+                {"name": name, "type": "normsys", "data": {"hi": hl[0], "lo": hl[1]}} for name, hl in smp.get("normsys", {}).items()
+            ]
+            unc = ch["mcstat"] if k == 0 else [0.0] * len(ch["mcstat"])
+            mods.append({"name": f"mcstat_{ch['name']}", "type": "staterror", "data": list(unc)})
+            if smp.get("signal"):
+                mods.append({"name": "mu", "type": "normfactor", "data": None})
+            samples.append({"name": smp["name"], "data": list(smp["yields"]), "modifiers": mods})
+        channels.append({"name": ch["name"], "samples": samples})
+        observations.append({"name": ch["name"], "data": [float(v) for v in ch["observed"]]})
+    return {
+        "channels": channels,
+        "observations": observations,
+        "measurements": [{"name": "simplified", "config": {"poi": "mu", "parameters": []}}],
+        "version": "1.0.0",
+    }
+
+
+def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
+    """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
+    from fitkit.data.catalog import default_data_dir, read_yaml
+
+    card = read_yaml(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    try:
+        return CompiledWorkspace(simplified_spec(card))
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"malformed simplified card: {exc}", file=str(path or SIMPLIFIED_CARD)) from None
+
+
 @lru_cache(maxsize=2)
-def _cached_likelihood(directory: str) -> Belle2Knunu:
-    return Belle2Knunu(Path(directory))
+def _cached_likelihood(directory: str | None) -> Belle2Knunu:
+    return Belle2Knunu(None if directory is None else Path(directory))
 
 
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
-    """Term builder ``type: belle2-knunu``: ``{directory: <path>}`` optional (default: shared data)."""
-    directory = dataset_dir("belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory"))
-    lk = _cached_likelihood(str(directory))
+    """Term builder ``type: belle2-knunu``.
+
+    Spec keys: ``likelihood`` (``auto``: the published workspace and maps if found in
+    ``directory``, the shared data or the pull cache, else the simplified card; ``full``;
+    ``simplified``), ``directory`` (optional).
+    """
+    mode = spec.get("likelihood", "auto")
+    if mode not in ("auto", "full", "simplified"):
+        raise InputError(f"likelihood must be auto, full or simplified, got {mode!r}", file=getattr(context, "file", None), field="terms.likelihood")
+    try:
+        directory = None if mode == "simplified" else dataset_dir(
+            "belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory")
+        )
+    except InputError:
+        if mode == "full":
+            raise
+        directory = None  # offline: the simplified card shipped in data/
+    lk = _cached_likelihood(None if directory is None else str(directory))
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)
     elif "mu" in getattr(model, "parameters", {}):
