@@ -63,3 +63,9 @@ def test_printed_convention_moves_case_a_to_the_paper_mass():
     r = P._fit_printed_a()
     assert r.parameters["M_ZD"].value == pytest.approx(0.0104, rel=0.05)  # paper 10.07 MeV
     assert r.chi2_min == pytest.approx(80.43, abs=0.3)  # paper 85.8
+
+
+def test_smeared_switch_removes_the_low_mass_solution():
+    r = P._fit_option("A", "switch", "resolution")
+    assert r.chi2_min == pytest.approx(91.7, abs=0.3)
+    assert r.parameters["M_ZD"].value > 0.1

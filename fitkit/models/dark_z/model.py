@@ -57,7 +57,13 @@ from fitkit.models.dark_z.couplings import monopole_vertex
 from fitkit.models.dark_z.inputs import electroweak, load_inputs
 from fitkit.models.dark_z.widths import widths
 from fitkit.models.dark_z.wilson import Convention, wilson_coefficients
-from fitkit.theory import gaussian_bin_fraction, predict, predict_ratio, width_b_to_vector
+from fitkit.theory import (
+    gaussian_bin_fraction,
+    predict,
+    predict_ratio,
+    use_onshell,
+    width_b_to_vector,
+)
 from fitkit.theory.inclusive import BR_XCENU, C_PHASE_SPACE, MU_INCLUSIVE
 from fitkit.theory.wilson_sm import sm_coefficients
 
@@ -119,7 +125,11 @@ class DarkZModel(Model):
         convention: ``"physical"`` or ``"printed"`` C9/C10 (:mod:`~fitkit.models.dark_z.wilson`).
         f_inv: extra invisible width in units of Γ(Z_D -> νν̄) (002 sec. 5.1: 0.1-1).
         n_nu: neutrino flavours in Γ(Z_D -> νν̄) (eq. (2.16) is one flavour).
-        nwa: use the narrow-width formula (2.13) when M_ZD^2 lies in a bin.
+        nwa: use the narrow-width formula (2.13) at all (False: off-shell everywhere).
+        switch: where (2.13) replaces the off-shell treatment: ``"bin"`` (default, 002 sec. 2.2:
+            M_ZD^2 inside the bin) or ``"resolution"`` (the smeared peak, M_ZD ± 3 r_l, overlaps
+            the bin: :func:`fitkit.theory.use_onshell`; then the Gaussian tail of (2.14) also feeds
+            bins whose edge is within 3 r_l of M_ZD).
     """
 
     def __init__(
@@ -131,6 +141,7 @@ class DarkZModel(Model):
         f_inv: float = 0.0,
         n_nu: int = 3,
         nwa: bool = True,
+        switch: Literal["bin", "resolution"] = "bin",
     ) -> None:
         if case not in CASE_DEFAULTS:
             raise InputError(f"unknown case {case!r}; use A, B or C", field="options.case")
@@ -139,7 +150,9 @@ class DarkZModel(Model):
         if not 0.0 <= f_inv <= 10.0:
             raise InputError("f_inv must be in [0, 10]", field="options.f_inv")
         self.case, self.mode, self.convention = case, mode, convention
-        self.f_inv, self.n_nu, self.nwa = float(f_inv), int(n_nu), bool(nwa)
+        if switch not in ("bin", "resolution"):
+            raise InputError(f"unknown switch {switch!r}; use 'bin' or 'resolution'", field="options.switch")
+        self.f_inv, self.n_nu, self.nwa, self.switch = float(f_inv), int(n_nu), bool(nwa), switch
         self.name = f"darkz-{case}"
         self.description = f"002 Case {case}: Z_D with kinetic/mass mixing" + (
             "" if case == "A" else " and a direct muon coupling" + (" (electron coupling tuned away)" if case == "C" else "")
@@ -240,7 +253,12 @@ class DarkZModel(Model):
         for j, m in enumerate(measurements):
             obs = parse_observable(m.observable)
             q2min, q2max = m.q2  # type: ignore[misc]
-            inside = (M2 >= q2min) & (M2 <= q2max) if self.nwa else np.zeros(n, dtype=bool)
+            if not self.nwa:
+                inside = np.zeros(n, dtype=bool)
+            elif self.switch == "bin":
+                inside = (M2 >= q2min) & (M2 <= q2max)
+            else:
+                inside = use_onshell(pts["M_ZD"], q2min, q2max, load_inputs().resolution[obs.lepton])
             col = np.empty(n)
             if self.mode == "ratio":
                 sm = float(m.sm)  # type: ignore[arg-type]
@@ -270,7 +288,7 @@ def _factory(case: Case):
     def make(**options: object) -> DarkZModel:
         return DarkZModel(case, **options)  # type: ignore[arg-type]
 
-    make.__doc__ = f"Case {case} of 002 (options: mode, convention, f_inv, n_nu, nwa)."
+    make.__doc__ = f"Case {case} of 002 (options: mode, convention, f_inv, n_nu, nwa, switch)."
     return make
 
 

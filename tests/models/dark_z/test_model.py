@@ -108,3 +108,14 @@ def test_native_mode_sm_is_engine_sm(table1):
     nat = DarkZModel("C", mode="native").predict(ms, {"M_ZD": np.array([0.05]), "g_mu": np.zeros(1), "eps": np.zeros(1), "eps_Z": np.zeros(1)})
     eng = np.array([float(predict(t.observable, t.q2)[0]) for t in ms])
     np.testing.assert_allclose(nat[0], eng, rtol=1e-7)
+
+
+def test_resolution_switch_feeds_the_gaussian_tail(table1):
+    # at M_ZD = 10.1 MeV the K*ee bin starts 2 r_e above the peak: only the smeared switch sees it
+    kee = [t for t in table1 if t.id == "lhcb2013_Kst0_ee_0.0009_1.0"]
+    pts = {"M_ZD": np.array([0.0101]), "eps": np.array([1.6e-5]), "eps_Z": np.array([2e-3])}
+    by_bin = DarkZModel("A").predict(kee, pts)[0, 0]
+    smeared = DarkZModel("A", switch="resolution").predict(kee, pts)[0, 0]
+    assert by_bin < 2 * kee[0].sm < smeared
+    with pytest.raises(InputError, match="switch"):
+        DarkZModel("A", switch="edge")  # type: ignore[arg-type]
