@@ -26,6 +26,10 @@ live number (the same numbers are pinned in tests/reproduce/test_paper002_darkz.
   chi2_B - chi2_C = chi2_SM(electron modes) = 9.26 in fitkit; the paper quotes
   75.15 - 56.90 = 18.25, i.e. its Case B fit is ~9 worse than its own Case C fit of the same
   muon data.
+- Narrow-width switch. The paper applies (2.13) only when M_ZD lies inside a bin. With the
+  resolution smearing of (2.14) applied to nearby bins as well (option ``switch=resolution``),
+  the Case A solution below 30 MeV disappears: with (B.7), B(B -> K* Z_D) exceeds 1 there
+  (longitudinal 1/M_ZD^2 enhancement), and the Gaussian tail reaches the K*ee bin edge.
 """
 
 from __future__ import annotations
