@@ -259,3 +259,24 @@ def test_neutrino_modes_are_sm_engine_plus_dark_final_state():
     np.testing.assert_allclose(out[:, 0] - float(predict("<BR>(B+->Knunu)", (4.0, 8.0))[0]),
                                m.br_k_dark_fermions(p, 4.0, 8.0), rtol=1e-9, atol=1e-16)
     np.testing.assert_allclose(out[:, 1] - float(predict("BR(B0->K*nunu)")[0]), m.br_vector_dark_photon(p), rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_fit_b_belle2_likelihood_prefers_dark_fermions():
+    from fitkit import api
+    from fitkit.likelihood import shared_data_dir
+    from fitkit.likelihood.belle2_knunu import Belle2KnunuCost
+
+    if not (shared_data_dir() / "belle2_knunu_2023" / "combined_likelihood.json").exists():
+        pytest.skip("Belle II likelihood not available (FITKIT_SHARED_DATA)")
+    prob = api.problem("massless-dark-photon-belle2")
+    assert [type(c).__name__ for c in prob.costs] == [Belle2KnunuCost.__name__, "UpperLimitChi2"]
+    cost = prob.cost
+    names = prob.parameter_names
+    sm = cost(*[prob.model.sm_point()[n] for n in names])
+    # 000's benchmark at the Lambda bound (alpha_D = 0.42 explains (1.5)): ~3 sigma better than the SM
+    bench = {"alpha_D": 0.42, "Lambda": 9.56e7, "m_Q": 0.5}
+    assert sm - cost(*[bench[n] for n in names]) > 7.0
+    # far too much signal is excluded by the Belle II data
+    heavy = {"alpha_D": 1.5, "Lambda": 9.56e7, "m_Q": 0.5}
+    assert cost(*[heavy[n] for n in names]) - sm > 25.0
