@@ -1,7 +1,8 @@
 """K+ -> μ+ ν Z_D with Z_D -> invisible (NA62) or Z_D -> e+e- (m_ee > 145 MeV), 002 sec. 4.5.
 
 B(K+ -> μ+ ν Z_D) = τ_K+ Γ(K+ -> μ ν Z_D) / ħ with the three-body width of 002 eqs.
-(4.27)-(4.30) (:func:`fitkit.constraints.radiative.width_three_body`), the muon couplings
+(4.27)-(4.30) (:func:`fitkit.constraints.radiative.width_three_body`; by default with the Dirac-trace
+|M|^2, about twice the printed (4.27) for light Z_D; ``method="printed"`` uses (4.27)), the muon couplings
 g_V = v, g_A = a of :func:`fitkit.constraints.zd.muon_couplings` (002 eq. (4.26) and text:
 g_V = -e ε + g/(4 c_W) ε_Z (4 s_W^2 - 1) + g_D^μ; |g_A| = g/(4 c_W) ε_Z), times the Z_D branching
 ratio of :mod:`fitkit.constraints.zd`:
@@ -36,10 +37,10 @@ from fitkit.constraints.zd import branching_ratios, muon_couplings
 __all__ = ["KMuNuX", "KMuNuEE", "br_k_munu_zd"]
 
 
-def br_k_munu_zd(M: np.ndarray, eps: np.ndarray, eps_Z: np.ndarray, g_mu: np.ndarray, tau_s: float) -> np.ndarray:
-    """B(K+ -> μ+ ν Z_D) (on-shell Z_D, before its decay)."""
+def br_k_munu_zd(M: np.ndarray, eps: np.ndarray, eps_Z: np.ndarray, g_mu: np.ndarray, tau_s: float, *, method: str = "traces") -> np.ndarray:
+    """B(K+ -> μ+ ν Z_D) (on-shell Z_D, before its decay); ``method`` as in :func:`width_three_body`."""
     v, a = muon_couplings(eps, eps_Z, g_mu)
-    return width_three_body("K", M, v, a) * tau_s / K.HBAR_GEV_S
+    return width_three_body("K", M, v, a, method=method) * tau_s / K.HBAR_GEV_S
 
 
 class KMuNuX(Constraint):
@@ -52,9 +53,9 @@ class KMuNuX(Constraint):
     one_sided = True
     channel = "nunu"
 
-    def __init__(self) -> None:
+    def __init__(self, method: str = "traces") -> None:
         d = inputs("k_munu_x")
-        self.d, self.tau = d, float(d["tau_kplus_s"]["value"])
+        self.d, self.tau, self.method = d, float(d["tau_kplus_s"]["value"]), method
         self._init_data()
 
     def _init_data(self) -> None:
@@ -66,7 +67,7 @@ class KMuNuX(Constraint):
         """B(K+ -> μ+ ν Z_D) B(Z_D -> channel)."""
         M, eps, epsZ, gmu = unpack(points)
         br = branching_ratios(M, eps, epsZ, gmu, case)[self.channel]
-        return br_k_munu_zd(M, eps, epsZ, gmu, self.tau) * br
+        return br_k_munu_zd(M, eps, epsZ, gmu, self.tau, method=self.method) * br
 
     def applies(self, points: Mapping[str, Any], case: Case = "A") -> np.ndarray:
         """Kinematically open: M_ZD < m_K - m_μ."""

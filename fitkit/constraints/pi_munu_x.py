@@ -2,7 +2,8 @@
 
 R^{πμνX} = Γ(π+ -> μ+ ν Z_D) B(Z_D -> νν̄) / Γ(π+ -> μ+ ν), with the three-body width of
 002 eq. (4.27) after f_K -> f_π, V_us -> V_ud, m_K -> m_π
-(:func:`fitkit.constraints.radiative.width_ratio`), for 0 < M_ZD < 33.9 MeV.
+(:func:`fitkit.constraints.radiative.width_ratio`, Dirac-trace |M|^2 by default, ``method="printed"``
+for (4.27) as printed), for 0 < M_ZD < 33.9 MeV.
 
 Limit used (documented approximation): the mass-dependent PIENU 90% CL curves for
 T_μ > 1.2 MeV and T_μ < 1.2 MeV (arXiv:2101.07381, drawn in 002 Fig. 8) are not available as
@@ -41,7 +42,8 @@ class PiMuNuX(Constraint):
     unit = ""
     one_sided = True
 
-    def __init__(self) -> None:
+    def __init__(self, method: str = "traces") -> None:
+        self.method = method
         d = inputs(self.name)
         lim = d["limit_ratio"]
         self.limit, self.source = float(lim["value"]), lim["source"]
@@ -56,7 +58,7 @@ class PiMuNuX(Constraint):
         """R^{πμνX}."""
         M, eps, epsZ, gmu = unpack(points)
         v, a = muon_couplings(eps, epsZ, gmu)
-        return width_ratio("pi", M, v, a) * branching_ratios(M, eps, epsZ, gmu, case)["nunu"]
+        return width_ratio("pi", M, v, a, method=self.method) * branching_ratios(M, eps, epsZ, gmu, case)["nunu"]
 
     def significance(self, points: Mapping[str, Any], case: Case = "A") -> np.ndarray:
         """R / σ with σ = UL/Φ^-1(0.9)."""

@@ -9,9 +9,32 @@ from fitkit.constraints.radiative import amplitude_squared, width_ratio, width_t
 
 def test_quadrature_converged():
     M = np.array([0.001, 0.03, 0.3])
-    a = width_ratio("K", M, 0.01, 0.003, n=64)
-    b = width_ratio("K", M, 0.01, 0.003, n=128)
-    assert np.allclose(a, b, rtol=3e-5)
+    for method in ("traces", "printed"):
+        a = width_ratio("K", M, 0.01, 0.003, method=method)
+        b = width_ratio("K", M, 0.01, 0.003, n=96, method=method)
+        assert np.allclose(a, b, rtol=1e-4)
+
+
+def test_printed_eq_4_27_is_half_the_traces_for_longitudinal_emission():
+    M = np.array([0.001, 0.01])
+    r = width_ratio("K", M, 0.01, 0.0) / width_ratio("K", M, 0.01, 0.0, method="printed")
+    assert np.allclose(r, 2.0, rtol=0.01)
+
+
+def test_ward_identity_of_the_traces():
+    # M -> 0: M^2 Σ|M|^2 (vector) -> |M_0|^2 = 4 G_F^2 V^2 f^2 [2 (p_nu.p_K)(p_mu.p_K) - m_K^2 p_nu.p_mu]
+    from fitkit.constraints.radiative import _momenta, amplitude_squared_traces
+
+    mK, M = K.M_KPLUS, 1e-4
+    E_mu, E_nu = np.array([0.15, 0.2, 0.22]), np.array([0.2, 0.15, 0.2])
+    T = amplitude_squared_traces(mK, np.full(3, M), E_mu, E_nu, 0.1557, 0.2243)
+    pK, pmu, pnu, _ = _momenta(mK, np.full(3, M), E_mu, E_nu)
+
+    def dot(a, b):
+        return a[..., 0] * b[..., 0] - np.sum(a[..., 1:] * b[..., 1:], axis=-1)
+
+    m0 = 4 * K.G_F**2 * 0.2243**2 * 0.1557**2 * (2 * dot(pnu, pK) * dot(pmu, pK) - mK**2 * dot(pnu, pmu))
+    assert np.allclose(M**2 * T[0], m0, rtol=1e-3)
 
 
 def test_amplitude_positive_on_dalitz_region():
@@ -30,6 +53,8 @@ def test_amplitude_positive_on_dalitz_region():
 
 def test_scaling_threshold_and_helicity():
     r = width_ratio("K", np.array([0.01, 0.01, K.M_KPLUS - K.M_MU + 1e-3]), np.array([0.01, 0.02, 0.01]), 0.0)
+    assert r[1] / r[0] == pytest.approx(4.0) and r[2] == 0.0
+    r = width_ratio("K", np.array([0.01, 0.01, K.M_KPLUS - K.M_MU + 1e-3]), np.array([0.01, 0.02, 0.01]), 0.0, method="printed")
     assert r[1] / r[0] == pytest.approx(4.0) and r[2] == 0.0
     # the W produces a left-handed muon: a purely right-handed Z_D coupling needs a chirality
     # flip (terms ~ m_mu^2 in (4.27)) and gives a smaller rate

@@ -18,7 +18,7 @@ def test_bs_mixing_reach_is_tens_of_mev():
 def test_rows():
     out = rows()
     by = {r.quantity: r for r in out}
-    assert len(out) == 14
+    assert len(out) == 16
     for q, r in by.items():
         assert r.paper.startswith("002")
         if q.startswith(("W width", "B_s -> mu mu", "Case A", "Case B")):
