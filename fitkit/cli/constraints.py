@@ -100,7 +100,10 @@ def _table(case: str, point: dict[str, float], rows: list[dict], where: str) -> 
 @click.option("--json", "as_json", is_flag=True, help='Print {"point": ..., "constraints": [...]} as JSON.')
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, help="Also draw the excluded regions on a plane (PNG).")
 @click.option("--plane", nargs=2, default=("M_ZD", "g_mu"), show_default=True, metavar="X Y", help="Parameters of the --plot plane.")
-def constraints_cmd(name: str, at: tuple[str, ...], only: tuple[str, ...], as_json: bool, plot: str | None, plane: tuple[str, str]) -> None:
+@click.option("--with-scan", is_flag=True, help="Draw the allowed regions of a profile scan of fit NAME under the exclusions.")
+def constraints_cmd(
+    name: str, at: tuple[str, ...], only: tuple[str, ...], as_json: bool, plot: str | None, plane: tuple[str, str], with_scan: bool
+) -> None:
     """Low-energy constraints of 002 sec. 4 at the best fit of NAME or at --at P=V."""
     names = list(only) or list(CONSTRAINTS)
     for n in names:
@@ -115,10 +118,19 @@ def constraints_cmd(name: str, at: tuple[str, ...], only: tuple[str, ...], as_js
         for p in plane:
             if p not in PARAMETERS:
                 raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=p, field="--plane")
-        grid = {p: np.geomspace(*_RANGES[p], 60) for p in plane}
+        ranges = dict(_RANGES)
+        scan = None
+        if with_scan:
+            from fitkit import api
+
+            scan = api.scan_named(name, x, y, points=(40, 30))
+            sx, sy = np.asarray(scan.x_values), np.abs(np.asarray(scan.y_values))
+            ranges[x] = (max(float(sx.min()), 1e-4), float(sx.max()))
+            ranges[y] = (max(float(sy[sy > 0].min()), 1e-6), float(sy.max()))
+        grid = {p: np.geomspace(*ranges[p], 60) for p in plane}
         fixed = {k: abs(v) if k == "g_mu" else v for k, v in point.items() if k not in plane}
         emap = exclusion_maps(case, x, grid[x], y, grid[y], fixed=fixed, names=names)  # type: ignore[arg-type]
-        plot_exclusions(emap, plot, best={k: abs(v) for k, v in point.items()})
+        plot_exclusions(emap, plot, scan=scan, best={k: abs(v) for k, v in point.items()}, paper_best=PAPER_BEST_FITS[case])
     if as_json:
         click.echo(json.dumps({"name": name, "case": case, "source": where, "point": point, "constraints": rows}, indent=2))
     else:

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from fitkit.cli import cli
@@ -41,3 +42,12 @@ def test_table_of_paper_best_fits():
     rows = {row["case"]: row for row in json.loads(r.output)}
     assert "apv" in rows["A"]["excluded_by"]
     assert {"k_munu_x", "w_width"} <= set(rows["B"]["excluded_by"])
+
+
+@pytest.mark.slow
+def test_overlay_on_the_fit_scan(tmp_path):
+    out = tmp_path / "c.png"
+    r = CliRunner().invoke(cli, ["constraints", "darkz-C", "--at", "M_ZD=0.15", "--at", "g_mu=0.025", "--only", "trident",
+                                 "--only", "w_width", "--plot", str(out), "--with-scan"])
+    assert r.exit_code == 0, r.output
+    assert out.exists() and out.stat().st_size > 10_000
