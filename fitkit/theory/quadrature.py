@@ -88,6 +88,12 @@ def resonance_bin(
     for lo, hi in ((np.minimum(t_lo, 0.0), np.minimum(t_hi, 0.0)), (np.maximum(t_lo, 0.0), np.maximum(t_hi, 0.0))):
         parts_t.append(lo + (hi - lo) * u[None, :])
         parts_w.append((hi - lo) * 0.5 * w[None, :])
+    # An empty side (the peak outside the bin) would put zero-weight nodes exactly on the pole,
+    # where a Breit-Wigner with Gamma = 0 is infinite (0 x inf = NaN): move them onto the other side.
+    left_empty = (parts_w[0] == 0.0).all(axis=1, keepdims=True)
+    right_empty = (parts_w[1] == 0.0).all(axis=1, keepdims=True)
+    parts_t[0] = np.where(left_empty, parts_t[1], parts_t[0])
+    parts_t[1] = np.where(right_empty & ~left_empty, parts_t[0], parts_t[1])
     t = np.concatenate(parts_t, axis=1)
     wt = np.concatenate(parts_w, axis=1)
     return m * m + scale * np.sinh(t), wt * scale * np.cosh(t)

@@ -147,3 +147,17 @@ def test_dimension_5_massless_limit_is_b_to_kstar_gamma():
     ref = G_F**2 * ALPHA_EM_0 * xi**2 * c.m_B**3 * mb**2 * c7**2 * (1 - c.m_M**2 / c.m_B**2) ** 3 * t1**2 / (32 * np.pi**4)
     got = width_b_to_vector_dim5("B0->K*", 1e-4, 0.0, g_over_lambda, 1.0)[0]
     assert got == pytest.approx(ref, rel=1e-5)
+
+
+def test_resonance_rule_has_no_node_on_a_pole_outside_the_bin() -> None:
+    """A zero-width resonance below or above the bin (the SM point of a scan) gives finite rates."""
+    import numpy as np
+
+    from fitkit.theory.quadrature import resonance_bin
+
+    mass = np.array([0.5, 3.0])  # M^2 = 0.25 (below [1, 6]) and 9 (above)
+    nodes, weights = resonance_bin(1.0, 6.0, mass, np.zeros(2))
+    assert np.all(np.abs(nodes - mass[:, None] ** 2) > 0.1)
+    assert np.allclose(weights.sum(axis=1), 5.0)
+    bw = 1.0 / (nodes - mass[:, None] ** 2)
+    assert np.all(np.isfinite((bw * weights).sum(axis=1)))
