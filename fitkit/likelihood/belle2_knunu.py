@@ -287,16 +287,31 @@ class Belle2Knunu:
         start: Mapping[str, float] | None = None,
         data: np.ndarray | None = None,
         hesse: bool = True,
+        external: Sequence[tuple[float, float, float]] = (),
     ) -> FitResult:
         """Fit with the NP sample of yields ``yields_per_1e6`` (per BR = 1e-6) and mu ~ N(1, 0.074).
 
         With ``br_free`` the NP normalisation ``br_np`` (BR in units of 1e-6) is free; otherwise
         fixed at ``br_value`` (0: the null hypothesis; 1: the template is the absolute signal).
+        ``external`` adds chi^2 terms in BR (units 1e-6) from other experiments
+        (:func:`fitkit.likelihood.bknunu_external.as_penalties`).
         """
-        return _constrained_fit(self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse)
+        return _constrained_fit(
+            self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse, external=external
+        )
 
-    def scan_light_x(self, masses: np.ndarray, *, treatment: str = "maps", data: np.ndarray | None = None) -> LightXScan:
-        """Best BR(B+ -> K+ X), its error and -2 Delta ln L against no X at each mass (warm starts)."""
+    def scan_light_x(
+        self,
+        masses: np.ndarray,
+        *,
+        treatment: str = "maps",
+        data: np.ndarray | None = None,
+        external: Sequence[tuple[float, float, float]] = (),
+    ) -> LightXScan:
+        """Best BR(B+ -> K+ X), its error and -2 Delta ln L against no X at each mass (warm starts).
+
+        ``external``: chi^2 terms in BR from BaBar/Belle (units 1e-6), for the combined scan.
+        """
         masses = np.asarray(masses, float)
         if treatment == "maps":
             templates = self.line_yields(masses)
@@ -306,12 +321,15 @@ class Belle2Knunu:
             raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
         templates = templates * 1e-6
         null = self.fit_with_signal(templates[0], br_free=False, data=data, hesse=False)
+        if external:
+            ext0 = float(sum(((0.0 - m) / (lo if 0.0 <= m else hi)) ** 2 if np.isfinite(lo if 0.0 <= m else hi) else 0.0 for m, lo, hi in external))
+            null = FitResult(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
         br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
         start = dict(null.values)
         for i in range(masses.size):
-            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data)
+            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data, external=external)
             if not r.valid:
-                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data)
+                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data, external=external)
             br[i], err[i] = r.values[_NP_NORM] * 1e-6, r.errors[_NP_NORM] * 1e-6
             dl[i] = null.twice_nll - r.twice_nll
             start = dict(r.values)
@@ -319,8 +337,10 @@ class Belle2Knunu:
         return LightXScan(masses, br, err, dl, z, null.twice_nll, treatment)
 
 
-def _constrained_fit(lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_value: float, start, data, hesse) -> FitResult:
-    """Fit of the workspace plus the Gaussian theory constraint on mu (sigma = 0.37/4.97)."""
+def _constrained_fit(
+    lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_value: float, start, data, hesse, external=()
+) -> FitResult:
+    """Fit of the workspace plus the Gaussian theory constraint on mu (sigma = 0.37/4.97) and ``external``."""
     fixed = {} if br_free else {_NP_NORM: br_value}
     return lk.workspace.fit(
         fixed=fixed,
@@ -329,7 +349,7 @@ def _constrained_fit(lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_v
         nominal={_NP: yields},
         hesse=hesse,
         limits=lk._limits(100.0),
-        penalties={"mu": (1.0, BR_SM_ERROR / BR_SM)},
+        penalties={"mu": (1.0, BR_SM_ERROR / BR_SM), **({_NP_NORM: list(external)} if external else {})},
     )
 
 

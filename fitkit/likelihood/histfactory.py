@@ -588,7 +588,7 @@ class CompiledWorkspace:
         nominal: Mapping[str, np.ndarray] | None = None,
         hesse: bool = True,
         limits: Mapping[str, tuple[float, float]] | None = None,
-        penalties: Mapping[str, tuple[float, float]] | None = None,
+        penalties: Mapping[str, Penalty | Sequence[Penalty]] | None = None,
         strategy: int = 0,
         polish: int = 1,
     ) -> FitResult:
@@ -596,7 +596,9 @@ class CompiledWorkspace:
 
         Parameters in ``fixed`` are held at the given values (plus those fixed by the
         workspace); ``start`` overrides starting values; ``penalties`` adds Gaussian constraints
-        ``{name: (mean, sigma)}`` to -ln L (e.g. a theory uncertainty). After MIGRAD, ``polish``
+        ``{name: (mean, sigma)}`` or ``(mean, sigma_below, sigma_above)`` (several per parameter
+        in a list; an infinite sigma switches that side off: a one-sided limit) to -2 ln L
+        as ((x - mean) / sigma_side)^2 (e.g. a theory uncertainty, a measured branching ratio). After MIGRAD, ``polish``
         Newton steps x -> x - H^-1 grad on the free parameters inside their bounds make the
         minimum accurate to ~1e-9 in -2 ln L, so profiled costs built on it are smooth. Errors are
         sqrt(diag(H^-1)) of the full Hessian (not MINUIT's HESSE).
@@ -605,26 +607,24 @@ class CompiledWorkspace:
         fix = dict(fixed or {})
         for k, v in fix.items():
             x0[self.index[k]] = v
-        pen_idx = np.array([self.index[k] for k in (penalties or {})], dtype=int)
-        pen_mu = np.array([v[0] for v in (penalties or {}).values()], dtype=float)
-        pen_sig = np.array([v[1] for v in (penalties or {}).values()], dtype=float)
+        pen = _penalty_table(penalties, self.index)
 
         def f(x: np.ndarray) -> float:
             val = 2.0 * float(self.nll(x[None, :], data=data, aux=aux, nominal=nominal)[0])
-            return val + float(np.sum(((x[pen_idx] - pen_mu) / pen_sig) ** 2))
+            return val + float(np.sum(_penalty_terms(x, pen)[0]))
 
         def g(x: np.ndarray) -> np.ndarray:
             gr = 2.0 * self.nll_and_grad(x[None, :], data=data, aux=aux, nominal=nominal)[1][0]
-            gr[pen_idx] += 2.0 * (x[pen_idx] - pen_mu) / pen_sig**2
+            np.add.at(gr, pen[0], _penalty_terms(x, pen)[1])
             return gr
 
         def h(x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
             hh = 2.0 * self.hessian(x, free, data=data, aux=aux, nominal=nominal)
             cols = np.arange(x.size) if free is None else free
             where = {int(p): i for i, p in enumerate(cols)}
-            for p, sg in zip(pen_idx, pen_sig):
+            for p, c in zip(pen[0], _penalty_terms(x, pen)[2]):
                 if int(p) in where:
-                    hh[where[int(p)], where[int(p)]] += 2.0 / sg**2
+                    hh[where[int(p)], where[int(p)]] += c
             return hh
 
         def h_pd(x: np.ndarray) -> np.ndarray:
@@ -743,6 +743,35 @@ class CompiledWorkspace:
             return np.linalg.inv(hess)
         except np.linalg.LinAlgError:
             return np.full_like(hess, np.inf)
+
+
+Penalty = tuple[float, ...]
+
+
+def _penalty_table(
+    penalties: Mapping[str, Penalty | Sequence[Penalty]] | None, index: Mapping[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(parameter index, mean, sigma below, sigma above) arrays of Gaussian penalties."""
+    rows = []
+    for name, spec in (penalties or {}).items():
+        items = [spec] if np.ndim(spec[0]) == 0 else list(spec)  # type: ignore[index]
+        for it in items:
+            mean, lo = float(it[0]), float(it[1])
+            hi = float(it[2]) if len(it) > 2 else lo
+            rows.append((index[name], mean, lo, hi))
+    if not rows:
+        return np.zeros(0, int), np.zeros(0), np.ones(0), np.ones(0)
+    idx, mean, lo, hi = (np.array(c) for c in zip(*rows))
+    return idx.astype(int), mean, lo, hi
+
+
+def _penalty_terms(x: np.ndarray, pen: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """chi^2 contributions, their first and second derivatives in the penalised parameters."""
+    idx, mean, lo, hi = pen
+    d = x[idx] - mean
+    sig = np.where(d > 0, hi, lo)
+    w = np.where(np.isfinite(sig), 1.0 / np.where(np.isfinite(sig), sig, 1.0) ** 2, 0.0)
+    return w * d * d, 2.0 * w * d, 2.0 * w
 
 
 def make_minuit(

@@ -213,19 +213,32 @@ class _InvisibleBase(Model):
 
     def check_measurements(self, measurements: Sequence[Measurement]) -> None:
         for m in measurements:
-            if self._channel(m) is None or m.sm is None:
-                raise InputError(f"model {self.name!r} predicts BR(B->K(*)nunu) with an SM expectation only", file=m.card, entry=m.id, field="observable")
+            ch = self._channel(m)
+            if ch is None or (m.lepton != "inv" and m.sm is None):
+                raise InputError(
+                    f"model {self.name!r} predicts BR(B->K(*)inv) (new physics only) and BR(B->K(*)nunu) "
+                    "(with the card's SM expectation)",
+                    file=m.card, entry=m.id, field="observable",
+                )
 
     @staticmethod
     def _channel(m: Measurement) -> str | None:
-        table = {"BR(B+->Knunu)": "B+->K+", "BR(B0->Knunu)": "B0->K0", "BR(B+->K*nunu)": "B+->K*+", "BR(B0->K*nunu)": "B0->K*0"}
-        return table.get(m.observable)
+        table = {"B+->K": "B+->K+", "B0->K": "B0->K0", "B+->K*": "B+->K*+", "B0->K*": "B0->K*0"}
+        obs = m.observable
+        if not obs.startswith("BR(") or not obs.endswith(("nunu)", "inv)")):
+            return None
+        return table.get(obs[3:].removesuffix("nunu)").removesuffix("inv)"))
 
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """BR(B -> K(*) + invisible) = SM expectation of the card + the two-body NP rate."""
+        """``BR(B->K(*)inv)``: the two-body NP rate; ``BR(B->K(*)nunu)``: the card's SM expectation + it.
+
+        Adding the X rate to a measured B -> K(*) nu nubar branching ratio assumes the search's
+        efficiency for the two-body signal equals its SM efficiency (no q^2 information).
+        """
         self.check_measurements(measurements)
         brs = self.branching_ratios(as_points(params))
-        return np.stack([m.sm + brs[self._channel(m)] for m in measurements], axis=1)
+        cols = [brs[self._channel(m)] + (0.0 if m.lepton == "inv" else m.sm) for m in measurements]
+        return np.stack(cols, axis=1)
 
 
 def _to_br(width: np.ndarray, tau: float) -> np.ndarray:

@@ -88,3 +88,15 @@ def test_simplified_mu_within_half_of_full():
     r = Belle2Knunu(None).fit_sm()
     assert abs(r.values["mu"] - 4.6) < 0.5
     assert 0.85 < r.errors["mu"] < 1.2
+
+
+def test_external_constraints_from_cards():
+    """BaBar K+ (1.5 +1.7 -0.8 +0.4 -0.2)e-5 minus SM 4.97e-6; Belle K+ < 1.9e-5 at 90% CL."""
+    from fitkit.likelihood.bknunu_external import constraints, upper_limit
+
+    babar, belle = constraints("K")
+    assert babar.mean == pytest.approx(1.5e-5 - 4.97e-6)
+    assert babar.sigma_above == pytest.approx(np.hypot(1.7e-5, 0.4e-5))
+    assert belle.chi2(np.array([1.9e-5 - 4.97e-6]))[0] == pytest.approx(1.2816**2, rel=1e-3)
+    # the 90% CL limit of the Belle term alone on B_X >= 0 sits at UL - SM
+    assert upper_limit([belle]) == pytest.approx(1.9e-5 - 4.97e-6, rel=1e-3)
