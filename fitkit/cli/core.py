@@ -127,9 +127,30 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
         click.echo(f"{name}: scan of {x}{'' if y is None else ' x ' + y}: chi2_min = {scan.chi2_min:.3f} at {scan.best}")
 
 
+def _scan_plotter(model: str):
+    """The plot style of a model's scans: 002 Figs. 11-13 for darkz-*, the generic regions otherwise."""
+    if model.startswith("darkz-"):
+        from fitkit.plotting.dark_z import plot_darkz_scan
+        from fitkit.reproduce.paper002_darkz import PAPER_BEST
+
+        case = model.removeprefix("darkz-")
+
+        def plot(scan, path, *, best, title):
+            if scan.y is None:
+                from fitkit.plotting import plot_scan
+
+                return plot_scan(scan, path, best=best, title=title)
+            return plot_darkz_scan(scan, path, best=best, paper_best=PAPER_BEST.get(case), title=title)
+
+        return plot
+    from fitkit.plotting import plot_scan
+
+    return plot_scan
+
+
 def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]:
     """Fit one definition, make its scans and plots, write them under ``output/name/``."""
-    from fitkit.plotting import plot_pulls, plot_scan
+    from fitkit.plotting import plot_pulls
 
     defn = load_definition(name)
     result = _fit_with_bar(name)
@@ -145,7 +166,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
                 scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
             best = {k: p.value for k, p in result.parameters.items()}
-            files.append(str(plot_scan(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}")))
+            plotter = _scan_plotter(defn.model)
+            files.append(str(plotter(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}")))
     return {"name": name, "chi2_min": result.chi2_min, "chi2_sm": result.chi2_sm, "pull_sm": result.pull_sm, "files": files}
 
 
