@@ -20,7 +20,7 @@ to a measured total assumes the search's efficiency for K X equals its SM effici
 
 Example:
     >>> c = BRConstraint("x", mean=1e-5, sigma_below=1e-5, sigma_above=2e-5, source="")
-    >>> c.chi2(np.array([0.0, 1e-5, 3e-5])).tolist()
+    >>> np.round(c.chi2(np.array([0.0, 1e-5, 3e-5])), 12).tolist()
     [1.0, 0.0, 1.0]
 """
 

@@ -98,5 +98,6 @@ def test_external_constraints_from_cards():
     assert babar.mean == pytest.approx(1.5e-5 - 4.97e-6)
     assert babar.sigma_above == pytest.approx(np.hypot(1.7e-5, 0.4e-5))
     assert belle.chi2(np.array([1.9e-5 - 4.97e-6]))[0] == pytest.approx(1.2816**2, rel=1e-3)
-    # the 90% CL limit of the Belle term alone on B_X >= 0 sits at UL - SM
-    assert upper_limit([belle]) == pytest.approx(1.9e-5 - 4.97e-6, rel=1e-3)
+    # profile limit on B_X >= 0: Delta chi^2 = 1.2816^2 above the minimum at B_X = 0
+    ul = upper_limit([belle])
+    assert belle.chi2(np.array([ul]))[0] - belle.chi2(np.array([0.0]))[0] == pytest.approx(1.2816**2, rel=1e-3)
