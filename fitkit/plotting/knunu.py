@@ -1,0 +1,90 @@
+"""Plots of the B -> K(*) X analyses (003 Figs. 1, 2 and 5) from a :func:`fitkit.inference.light_x.light_x_analysis` result.
+
+- :func:`plot_light_x`: best-fit BR(B+ -> K+ X) with its 1 sigma band vs m_X for the Belle II fits
+  (maps, 003's Gaussian) and the combination (003 Figs. 1 left and 5), the local significance,
+  and the B -> K* X 90% CL upper limit (Fig. 1 right);
+- :func:`plot_zprime`: BR(B -> K Z') vs BR(B -> K* Z') for the dim-4/5/6 operators with the data
+  regions Delta chi^2 = 2.3, 6.18 (Fig. 2 left) and the g_L - g_R plane at the best mass (Fig. 2 right).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy.interpolate import CubicSpline  # noqa: E402
+
+from fitkit.likelihood.bknunu_external import constraints, total_chi2  # noqa: E402
+from fitkit.models.light_invisible import ZPrime  # noqa: E402
+
+__all__ = ["plot_light_x", "plot_zprime"]
+
+_STYLE = {"maps": ("tab:blue", "Belle II, maps"), "gaussian": ("tab:gray", "Belle II, 003 Gaussian"), "combined": ("tab:red", "Belle II + BaBar + Belle")}
+
+
+def plot_light_x(result: dict[str, Any], path: str | Path) -> Path:
+    """Three panels: BR(B+ -> K+ X) +- 1 sigma, local significance, BR(B -> K* X) 90% CL limit, vs m_X."""
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    for name, scan in result["scans"].items():
+        color, label = _STYLE.get(name, ("k", name))
+        m = np.asarray(scan["m_X"])
+        br = np.asarray(scan["BR_KX"]) * 1e6
+        err = np.asarray(scan["BR_KX_error"]) * 1e6
+        axes[0].plot(m, br, color=color, label=label)
+        axes[0].fill_between(m, br - err, br + err, color=color, alpha=0.2)
+        axes[1].plot(m, scan["significance_local"], color=color, label=label)
+    axes[0].axhline(0, color="k", lw=0.5)
+    axes[0].set(xlabel=r"$m_X$ [GeV]", ylabel=r"BR$(B^+\to K^+X)\times 10^6$", ylim=(-15, 40))
+    axes[0].legend(fontsize=8)
+    axes[1].set(xlabel=r"$m_X$ [GeV]", ylabel=r"local significance $Z$ [$\sigma$]")
+    lim = result["kstar_limit"]
+    ul = np.asarray(lim["BR_KstarX_UL90"], dtype=float) * 1e5
+    axes[2].plot(lim["m_X"], np.where(np.isfinite(ul), ul, np.nan), color="tab:green")
+    axes[2].set(xlabel=r"$m_X$ [GeV]", ylabel=r"BR$(B\to K^*X)\times 10^5$, 90% CL UL", ylim=(0, 6))
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_zprime(result: dict[str, Any], path: str | Path) -> Path:
+    """003 Fig. 2: operator lines in the (BR_K, BR_K*) plane with data regions; the g_L - g_R plane."""
+    prof = result["zprime_profile"]
+    m_z = float(prof["m_X"])
+    chi2_k = CubicSpline(np.asarray(prof["BR_KX"]), np.asarray(prof["delta_twice_nll"]))
+    ks = constraints("K*")
+    bk = np.linspace(prof["BR_KX"][0], prof["BR_KX"][-1], 200)
+    bks = np.linspace(0.0, 8e-5, 200)
+    gk, gks = np.meshgrid(bk, bks, indexing="ij")
+    chi = chi2_k(gk) + total_chi2(ks, gks)
+    chi -= chi.min()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    ax1.contourf(gk * 1e6, gks * 1e5, chi, levels=[0, 2.3, 6.18], colors=["#d62728", "#f4a3a3"], alpha=0.7)
+    g = np.linspace(0.0, 1.0, 50)
+    for dim, color in zip((4, 5, 6), ("tab:blue", "tab:orange", "tab:green")):
+        model = ZPrime(dim)
+        for which, ls in (("g_L", "-"), ("vector", ":")):
+            pars = {"m_Zp": m_z, "g_L": g, "g_R": np.zeros_like(g)} if which == "g_L" else {"m_Zp": m_z, "g_L": g, "g_R": g}
+            brs = model.branching_ratios(pars)
+            scale = bk[-1] / max(float(brs["B+->K+"][-1]), 1e-300)
+            ax1.plot(brs["B+->K+"] * scale * 1e6, brs["B0->K*0"] * scale * 1e5, ls, color=color, label=f"dim {dim}, {'g_L or g_R' if which == 'g_L' else 'g_L = g_R'}")
+    ax1.set(xlabel=r"BR$(B^+\to K^+Z')\times 10^6$", ylabel=r"BR$(B^0\to K^{*0}Z')\times 10^5$", xlim=(0, bk[-1] * 1e6), ylim=(0, 8), title=f"m_Z' = {m_z:.2f} GeV")
+    ax1.legend(fontsize=7)
+    z4 = result["zprime"]["dim4"]
+    axis = np.asarray(z4["axis"]) * 1e8
+    ax2.contourf(axis, axis, np.asarray(z4["delta_chi2"]).T, levels=[0, 2.3, 6.18], colors=["#d62728", "#f4a3a3"], alpha=0.7)
+    ax2.plot(z4["g_L"] * 1e8, z4["g_R"] * 1e8, "k+")
+    ax2.set(xlabel=r"$g_L^{(4)}\times 10^8$", ylabel=r"$g_R^{(4)}\times 10^8$", title="dim-4 Z' couplings")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
