@@ -36,6 +36,7 @@ from scipy import stats
 
 from fitkit.data.catalog import Catalog
 from fitkit.likelihood.limits import find_limit
+from fitkit.models.light_invisible import SM_BR_KNUNU
 
 __all__ = [
     "BRConstraint",
@@ -52,7 +53,7 @@ __all__ = [
 K_INPUTS: dict[str, list[str]] = {"measurements": ["babar2013_Kp_nunu"], "limits": ["belle2017_Kp_nunu"]}
 KSTAR_INPUTS: dict[str, list[str]] = {"measurements": ["babar2013_Kst_nunu"], "limits": ["belle2017_Kst_nunu"]}
 #: SM branching ratios used with the limits (same as the BaBar card's SM expectations).
-SM_BR: dict[str, float] = {"K": 4.97e-6, "K*": 9.81e-6}
+SM_BR: dict[str, float] = SM_BR_KNUNU
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from fitkit.theory.formfactors import form_factors
 
 __all__ = [
     "CHANNELS",
+    "SM_BR_KNUNU",
     "phase_space_lambda",
     "line_in_true_bins",
     "width_b_to_k_zprime",
@@ -83,6 +84,12 @@ CHANNELS: dict[str, tuple[float, float, float, str]] = {
     "B+->K*+": (M_BPLUS, M_KSTARPLUS, TAU_BPLUS, "K*"),
     "B0->K*0": (M_B0, M_KSTAR0, TAU_B0, "K*"),
 }
+
+
+#: SM BR(B -> K(*) nu nubar) used when a card gives none: B+ -> K+ from HPQCD (arXiv:2207.13371,
+#: 003 ref. [67], the normalisation of Belle II's mu = 1); B -> K* from flavio 2.7.1
+#: (``sm_prediction('BR(B0->K*nunu)')``), the SM expectation of the BaBar card.
+SM_BR_KNUNU: dict[str, float] = {"K": 4.97e-6, "K*": 9.81e-6}
 
 
 def phase_space_lambda(m_b: float, m_k: float, m_x: np.ndarray) -> np.ndarray:
@@ -214,7 +221,7 @@ class _InvisibleBase(Model):
     def check_measurements(self, measurements: Sequence[Measurement]) -> None:
         for m in measurements:
             ch = self._channel(m)
-            if ch is None or (m.lepton != "inv" and m.sm is None):
+            if ch is None:
                 raise InputError(
                     f"model {self.name!r} predicts BR(B->K(*)inv) (new physics only) and BR(B->K(*)nunu) "
                     "(with the card's SM expectation)",
@@ -229,15 +236,20 @@ class _InvisibleBase(Model):
             return None
         return table.get(obs[3:].removesuffix("nunu)").removesuffix("inv)"))
 
+    def _sm(self, m: Measurement) -> float:
+        if m.sm is not None:
+            return m.sm
+        return SM_BR_KNUNU["K*" if "K*" in m.observable else "K"]
+
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """``BR(B->K(*)inv)``: the two-body NP rate; ``BR(B->K(*)nunu)``: the card's SM expectation + it.
+        """``BR(B->K(*)inv)``: the two-body NP rate; ``BR(B->K(*)nunu)``: the card's SM expectation (else :data:`SM_BR_KNUNU`) + it.
 
         Adding the X rate to a measured B -> K(*) nu nubar branching ratio assumes the search's
         efficiency for the two-body signal equals its SM efficiency (no q^2 information).
         """
         self.check_measurements(measurements)
         brs = self.branching_ratios(as_points(params))
-        cols = [brs[self._channel(m)] + (0.0 if m.lepton == "inv" else m.sm) for m in measurements]
+        cols = [brs[self._channel(m)] + (0.0 if m.lepton == "inv" else self._sm(m)) for m in measurements]
         return np.stack(cols, axis=1)
 
 
