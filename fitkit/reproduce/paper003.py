@@ -1,0 +1,98 @@
+"""003 (light new physics in B -> K(*) nu nubar): the printed numbers recomputed by fitkit.
+
+Rows are computed live by :func:`fitkit.inference.light_x.light_x_analysis` on the published
+Belle II likelihood (HEPData 10.17182/hepdata.166082; the simplified card of data/ when it is not
+available) with a 48-point mass grid (every 0.1 GeV; ``fitkit knunu scan`` makes the 100-point
+scan and the toys). Documented differences (row notes):
+
+- 003's Gaussian treatment normalises the X signal with constant 2% efficiency templates; fitkit
+  uses Belle II's per-bin SM efficiencies with the same 1.5 GeV^2 resolution: the significance
+  agrees (3.6 sigma), the branching ratio comes out ~1.8x larger. With the published maps
+  (the physical efficiency at q^2 = m_X^2) fitkit finds 003's (8.8 +- 2.5)e-6.
+- The combination: BaBar's binned s_B spectra are not public as data; fitkit uses BaBar's
+  published BR(B+ -> K+ nu nubar) (above the SM) and Belle's limit, which carry no q^2 information
+  and cannot veto a localised excess; BaBar/Belle K0 channels are not included. fitkit's combined
+  BR and significance therefore stay close to Belle II alone (003: 5.1e-6, 2.4 sigma).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from fitkit.data.hepdata import dataset_dir
+from fitkit.errors import InputError
+from fitkit.inference.light_x import light_x_analysis
+from fitkit.likelihood import shared_data_dir
+from fitkit.likelihood.belle2_knunu import BR_SM
+from fitkit.reproduce.row import Row, check
+
+__all__ = ["PAPER", "rows", "analysis"]
+
+PAPER = "003"
+_MASSES = np.round(np.arange(0.05, 4.75, 0.1), 3)  # 47 masses 0.05 ... 4.65 GeV (m_B - m_K = 4.79)
+
+
+@cache
+def analysis() -> dict[str, Any]:
+    """The 003 analyses on the full likelihood if available, else on the simplified card (cached)."""
+    try:
+        directory = dataset_dir("belle2-knunu-2023", shared_data=shared_data_dir())
+    except InputError:
+        directory = None
+    return light_x_analysis(directory, masses=_MASSES)
+
+
+def rows() -> list[Row]:
+    """The 003 reproduction rows (see the module docstring)."""
+    r = analysis()
+    full = r["likelihood"] == "full"
+    src = "full Belle II likelihood" if full else "simplified card (published likelihood not found)"
+    out = [
+        check("003", "Belle II mu (ITA+HTA)", 4.6, r["sm"]["mu"], abs_tol=0.1, note=src),
+        check("003", "Belle II mu error", 1.3, r["sm"]["mu_error"], abs_tol=0.1, note="inverse Hessian of the profile likelihood"),
+        check(
+            "003", "BR(B+->K+nunu) x1e5 = mu x 4.97e-6", 2.3, r["sm"]["mu"] * BR_SM * 1e5, abs_tol=0.1,
+            note="mu = 1 at the HPQCD SM BR behind the analysis",
+        ),
+        check(
+            "003", "mu, simplified card (within 0.5 of full)", r["sm"]["mu"], r["sm_simplified"]["mu"], abs_tol=0.5,
+            note=f"shape (histosys) systematics dropped: error {r['sm_simplified']['mu_error']:.2f} vs {r['sm']['mu_error']:.2f}",
+        ),
+    ]
+    g = r["scans"]["gaussian"]["best"]
+    mp = r["scans"]["maps"]["best"]
+    c = r["scans"]["combined"]["best"]
+    out += [
+        check("003", "m_X best, Belle II (GeV)", 2.0, mp["m_X"], abs_tol=0.3, note="maps"),
+        check("003", "BR(B+->K+X) x1e6, Belle II, 003 Gaussian", 8.8, g["BR_KX"] * 1e6, rel_tol=0.3,
+              note="Belle II per-bin SM efficiencies instead of 003's constant-2% templates"),
+        check("003", "Z_local, Belle II, 003 Gaussian", 3.6, g["significance_local"], abs_tol=0.3),
+        check("003", "BR(B+->K+X) x1e6, Belle II, maps", 8.8, mp["BR_KX"] * 1e6, rel_tol=0.15, note="published number densities"),
+        check("003", "BR error x1e6, Belle II, maps", 2.5, mp["BR_KX_error"] * 1e6, rel_tol=0.15),
+        check("003", "Z_local, Belle II, maps", 3.6, mp["significance_local"], abs_tol=0.3),
+        check("003", "BR(B->KX) x1e6, combined", 5.1, c["BR_KX"] * 1e6, rel_tol=0.3,
+              note="BaBar published BR (no s_B spectra, no K0) + Belle limit: no q^2 veto of the excess"),
+        check("003", "Z_local, combined", 2.4, c["significance_local"], abs_tol=0.5,
+              note="see BR row: BaBar's total BR is itself above the SM"),
+    ]
+    a = r["alp"]
+    out += [
+        check("003", "ALP F_V x1e8 GeV at m_a = 2 GeV", 3.1, a["F_V"] / 1e8, rel_tol=0.3,
+              note=f"from the combined BR at m_a = {a['m_a']:.2f}; +{a['F_V_up'] / 1e8:.2f} -{a['F_V_down'] / 1e8:.2f} (003: +1.0 -0.5)"),
+        check("003", "ALP F_A lower bound x1e8 GeV (2 sigma)", 1.7, a["F_A_min_2sigma"] / 1e8, rel_tol=0.3,
+              note="BaBar K* BR + Belle K* limit, profile likelihood, BR(K*a) >= 0"),
+    ]
+    z = r["zprime"]["dim4"]
+    out += [
+        check("003", "|g_V^(4)| x1e8 at best m_Z'", 1.0, abs(z["g_V"]) * 1e8, factor=3.0,
+              note=f"003: 'of the order of 1e-8'; |g_A| = {abs(z['g_A']) * 1e8:.2f}e-8 (dominantly vectorial)"),
+    ]
+    lee = r["lee"]
+    out.append(
+        check("003", "global Z, Gross-Vitells (003: LEE negligible)", mp["significance_local"], lee["gross_vitells_significance_global"],
+              abs_tol=1.0, note="upcrossings of the observed score scan at u0 = 1; toys: fitkit knunu scan --toys 1000")
+    )
+    return out
