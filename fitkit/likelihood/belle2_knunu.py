@@ -404,6 +404,29 @@ class Belle2KnunuCost(Cost):
     def _ndata(self) -> int:
         return self.likelihood.workspace.n_bins
 
+    def extras(self, point: Mapping[str, float]) -> dict[str, Any]:
+        """Numbers for ``fitkit fit --json`` besides the fit: local (and global) significance.
+
+        ``significance_local``: sqrt(-2 Delta ln L) between ``point`` and the model's SM point at
+        the same mass (one parameter of interest, Wilks); ``significance_global``: from the toys
+        of the last ``fitkit knunu scan --toys`` (``results/knunu/light_x.json`` or
+        ``$FITKIT_KNUNU_RESULT``), when they were run.
+        """
+        import json
+        import os
+
+        params = {k: float(point[k]) for k in self.names}
+        sm = {**params, **{k: v for k, v in self.model.sm_point().items() if k in params}}
+        delta = self._evaluate(sm) - self._evaluate(params)
+        out: dict[str, Any] = {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
+        path = Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
+        if path.exists():
+            lee = json.loads(path.read_text()).get("lee", {})
+            if "significance_global" in lee:
+                out["significance_global"] = lee["significance_global"]
+                out["toys"] = lee.get("toys")
+        return out
+
     def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
         """The profiled cost at many points (sequential inner fits, warm-started)."""
         n = len(next(iter(params.values())))

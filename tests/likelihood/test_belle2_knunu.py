@@ -101,3 +101,19 @@ def test_external_constraints_from_cards():
     # profile limit on B_X >= 0: Delta chi^2 = 1.2816^2 above the minimum at B_X = 0
     ul = upper_limit([belle])
     assert belle.chi2(np.array([ul]))[0] - belle.chi2(np.array([0.0]))[0] == pytest.approx(1.2816**2, rel=1e-3)
+
+
+@pytest.mark.slow
+def test_profiled_term_cost_and_extras():
+    """The belle2-knunu term of a fit definition: profiled cost in the model's parameters."""
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.belle2_knunu import build_term
+    from fitkit.models import get_model
+
+    cost = build_term({"likelihood": "full"}, get_model("invisible-x"), context=TermContext(shared_data=SHARED))
+    assert list(cost._parameters) == ["m_X", "BR_KX", "BR_KstarX"]
+    at_best = cost(2.1, 8.7e-6, 0.0)
+    assert cost(2.1, 0.0, 0.0) - at_best == pytest.approx(3.6**2, abs=1.5)
+    assert cost.extras({"m_X": 2.1, "BR_KX": 8.7e-6, "BR_KstarX": 0.0})["significance_local"] == pytest.approx(3.6, abs=0.2)
+    mu_cost = build_term({}, get_model("knunu-mu"), context=TermContext(shared_data=SHARED))
+    assert mu_cost(1.0) - mu_cost(4.6) == pytest.approx(2.7**2, abs=1.0)  # Belle II: 2.7 sigma from the SM
