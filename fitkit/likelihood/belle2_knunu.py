@@ -18,7 +18,7 @@ are :data:`TRUE_Q2_EDGES` (GeV^2): [-1, 0) underflow, then 100 uniform bins up t
     eps_it = N_it / (BR_SM * w_t),  w_t = int_t dBR_SM/dq^2 dq^2 / BR_SM,
 
 with the SM spectrum dBR/dq^2 ~ lambda^{3/2}(m_B^2, m_K^2, q^2) f_+(q^2)^2 (massless
-neutrinos: only the vector form factor, Buras et al., arXiv:1409.4557 eq. (2.5)) normalised to
+neutrinos: only the vector form factor; 000 eq. (3.10)) normalised to
 the BR behind mu = 1, BR_SM = 4.97e-6 (HPQCD, arXiv:2207.13371, used by Belle II and 003).
 A new-physics spectrum B_t gives yields nu_i = sum_t eps_it B_t, added as a copy of the
 SM-signal sample that shares its systematic modifiers (detector and efficiency systematics
@@ -106,7 +106,7 @@ _NP_NORM = "br_np"  # NP normalisation in units of 1e-6 (BR per template)
 def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12) -> np.ndarray:
     """Fraction w_t of the SM B+ -> K+ nu nubar rate in each true-q^2 bin (sums to 1).
 
-    dBR/dq^2 ~ lambda^{3/2} f_+^2 (arXiv:1409.4557 eq. (2.5)), Gauss-Legendre with ``nodes``
+    dBR/dq^2 ~ lambda^{3/2} f_+^2 (000 eq. (3.10)), Gauss-Legendre with ``nodes``
     points per bin; bins below q^2 = 0 get zero.
 
     Example:

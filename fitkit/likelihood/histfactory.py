@@ -20,7 +20,7 @@ identical to ``pyhf.Model.logpdf`` (tested to 1e-8 relative), including the cons
 
 Everything lives on the "cells" (sample, bin) that a channel actually has: for the Belle II
 B+ -> K+ nu nubar workspace these are 180 cells and 232 parameters; one evaluation of
-``-2 ln L`` with its analytic gradient takes ~100 microseconds, which is what makes the m_X
+``-2 ln L`` with its analytic gradient takes ~0.2 ms, which is what makes the m_X
 scans and the toys of issue 6 cheap.
 
 A sample's nominal can be replaced at call time (``nominal={sample: array}``): its histosys

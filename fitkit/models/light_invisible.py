@@ -18,8 +18,8 @@ the B -> K matrix elements, and eq. (3) is checked against that in the tests.
 
 Form factors come from the theory engine, :func:`fitkit.theory.formfactors.form_factors`
 (B -> K: GRvDV 2023, ref. [76] of 003; B -> K*: BSZ 2015, ref. [77] of 003, which is what
-003 uses for K*). For B -> K, 003 used HPQCD 2022 (ref. [75]); at q^2 = 4 GeV^2 the two
-sets of f_+ agree to ~3 %.
+003 uses for K*). For B -> K, 003 used HPQCD 2022 (ref. [75]) instead of GRvDV 2023; both are
+lattice-dominated fits, and the rates here scale as f^2 of whichever set is used.
 
 Branching ratios: BR = Gamma tau_B / hbar, tau_B+ for B+ -> K+ X and K*+ X, tau_B0 for
 B0 -> K0 X and K*0 X; the widths of charged and neutral modes differ only through the meson
