@@ -61,6 +61,9 @@ from fitkit.errors import InputError
 __all__ = [
     "CompiledWorkspace",
     "WorkspaceCost",
+    "ProfiledWorkspaceCost",
+    "build_pyhf_term",
+    "TERMS",
     "FitResult",
     "load_workspace",
     "make_minuit",
@@ -833,3 +836,72 @@ class WorkspaceCost(Cost):
         for k, v in params.items():
             x[:, names.index(k)] = v
         return 2.0 * self.workspace.nll(x)
+
+
+class ProfiledWorkspaceCost(Cost):
+    """-2 ln L of a workspace as a function of some of its parameters, the others profiled.
+
+    Every evaluation fixes the exposed parameters and minimises the rest (MIGRAD with analytic
+    gradient and Hessian, warm-started from the previous point), so a 200-parameter pyhf
+    likelihood enters a fit as a cost of a few parameters and composes by ``+`` with Gaussian
+    chi^2 terms sharing those names.
+    """
+
+    def __init__(self, workspace: CompiledWorkspace, exposed: Sequence[str]) -> None:
+        unknown = [p for p in exposed if p not in workspace.index]
+        if unknown:
+            raise InputError(f"parameter(s) {', '.join(unknown)} not in the workspace", field="terms")
+        self.workspace = workspace
+        self.exposed = list(exposed)
+        self.start = {}
+        self.limits = {}
+        self._warm: dict[str, float] | None = None
+        super().__init__({p: tuple(workspace.bounds[workspace.index[p]]) for p in self.exposed}, 0)
+
+    def _value(self, args: Sequence[float]) -> float:
+        fixed = dict(zip(self.exposed, (float(a) for a in args), strict=True))
+        r = self.workspace.fit(fixed=fixed, start=self._warm, hesse=False)
+        self._warm = r.values
+        return r.twice_nll
+
+    def _grad(self, args: Sequence[float]) -> np.ndarray:
+        """Central differences of the profiled cost."""
+        x = np.asarray(args, float)
+        h = 1e-4 * np.maximum(1.0, np.abs(x))
+        return np.array([(self._value(x + d) - self._value(x - d)) / (2 * h[i]) for i, d in enumerate(np.diag(h))])
+
+    def _has_grad(self) -> bool:
+        return False
+
+    def _ndata(self) -> int:
+        return self.workspace.n_bins
+
+    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The profiled cost at many points (sequential warm-started inner fits)."""
+        n = len(next(iter(params.values())))
+        return np.array([self._value([float(np.asarray(params[p])[i]) for p in self.exposed]) for i in range(n)])
+
+
+def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Cost:
+    """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true}``.
+
+    ``workspace`` is absolute or relative to the shared data folder. The model's parameters that
+    are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default) all
+    others are profiled inside the cost, with ``profile: false`` they are exposed too (with
+    ``start``/``limits``, and the analytic gradient) for the fit to profile.
+    """
+    if "workspace" not in spec:
+        raise InputError("a pyhf term needs 'workspace: <path>'", file=getattr(context, "file", None), field="terms.workspace")
+    path = Path(spec["workspace"])
+    if not path.is_absolute():
+        path = Path(context.shared_data) / path
+    cw = CompiledWorkspace(load_workspace(path), measurement=spec.get("measurement"))
+    if not spec.get("profile", True):
+        return WorkspaceCost(cw)
+    exposed = [p for p in getattr(model, "parameters", {}) if p in cw.index]
+    if not exposed:
+        raise InputError("the model shares no parameter with the workspace", file=getattr(context, "file", None), field="model")
+    return ProfiledWorkspaceCost(cw, exposed)
+
+
+TERMS = {"pyhf": build_pyhf_term}

@@ -51,10 +51,10 @@ def test_score_scan_tracks_the_likelihood_ratio(lk):
 @needs
 @pytest.mark.slow
 def test_serial_and_dask_toys_are_identical(lk):
-    masses = np.linspace(0.5, 4.5, 12)
+    masses = np.linspace(0.5, 4.5, 9)
     _, theta0 = score_scan(lk, lk.line_yields(masses) * 1e-6)
-    serial = run_toys(DIR, masses, theta0, n_toys=4, seed=11, chunk=3)
-    parallel = run_toys(DIR, masses, theta0, n_toys=4, seed=11, chunk=2, workers=2)
+    serial = run_toys(DIR, masses, theta0, n_toys=3, seed=11, chunk=2)
+    parallel = run_toys(DIR, masses, theta0, n_toys=3, seed=11, chunk=1, workers=2)
     assert np.array_equal(serial.z_max, parallel.z_max) and np.array_equal(serial.m_best, parallel.m_best)
-    other = run_toys(DIR, masses, theta0, n_toys=4, seed=12, chunk=4)
+    other = run_toys(DIR, masses, theta0, n_toys=3, seed=12, chunk=3)
     assert not np.array_equal(serial.z_max, other.z_max)

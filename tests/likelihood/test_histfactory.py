@@ -136,3 +136,25 @@ def test_workspace_cost_composes_with_iminuit():
     assert m.valid
     # the constraint pulls mu towards 1 from the data-preferred (53+65-102)/11 = 1.45
     assert 1.0 < m.values["mu"] < 1.45
+
+
+@needs_ws
+@pytest.mark.slow
+def test_pyhf_term_profiles_nuisances_and_composes():
+    """Term ``pyhf``: cost of mu alone (232 nuisances profiled); + a Gaussian on mu in one MIGRAD."""
+    from iminuit import Minuit
+    from iminuit.cost import NormalConstraint
+
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.histfactory import build_pyhf_term
+    from fitkit.models import get_model
+
+    cost = build_pyhf_term(
+        {"workspace": "belle2_knunu_2023/combined_likelihood.json"}, get_model("knunu-mu"), context=TermContext(shared_data=SHARED)
+    )
+    assert list(cost._parameters) == ["mu"]
+    assert cost(1.0) - cost(4.6) == pytest.approx(7.4, abs=0.6)  # (2.7 sigma)^2
+    m = Minuit(cost + NormalConstraint("mu", 1.0, 1.0), mu=3.0)
+    m.migrad()
+    # Gaussian mean of 4.6 +- 1.33 and 1 +- 1: about 2.3
+    assert 2.0 < m.values["mu"] < 2.7
