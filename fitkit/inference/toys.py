@@ -163,7 +163,7 @@ def run_toys(
 
         single = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, env=single
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", env=single
         ) as cluster, Client(cluster) as client:
             futures = [client.submit(toy_chunk, *args, g, theta0, pure=False) for g in groups]
             parts = client.gather(futures)
