@@ -31,6 +31,7 @@ from fitkit.constraints.overlay import ExclusionMap  # noqa: E402
 from fitkit.inference.results import ScanResult  # noqa: E402
 from fitkit.plotting.contours import REGION_COLORS  # noqa: E402
 from fitkit.plotting.dark_z import AXIS_LABELS  # noqa: E402
+from fitkit.plotting.save import save_figure  # noqa: E402
 
 __all__ = ["plot_exclusions", "draw_exclusions", "CONSTRAINT_COLORS", "cl_label"]
 
@@ -130,10 +131,4 @@ def plot_exclusions(
     ax.legend(handles, labels, loc="best", fontsize=7)
     fixed = ", ".join(f"{k} = {v:g}" for k, v in emap.fixed.items())
     ax.set_title(title or f"Case {emap.case}: excluded regions ({fixed})", fontsize=9)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path, dpi=120)

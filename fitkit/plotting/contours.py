@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from fitkit.inference.results import ScanResult  # noqa: E402
+from fitkit.plotting.save import save_figure  # noqa: E402
 
 __all__ = ["plot_scan", "REGION_COLORS"]
 
@@ -52,10 +53,4 @@ def plot_scan(
     if scan.x_scale == "log":
         ax.set_xscale("log")
     ax.set_title(title or scan.name)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path, dpi=120)

@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 
 from fitkit.inference.results import ScanResult  # noqa: E402
 from fitkit.plotting.contours import REGION_COLORS  # noqa: E402
+from fitkit.plotting.save import save_figure  # noqa: E402
 
 __all__ = ["plot_darkz_scan", "AXIS_LABELS"]
 
@@ -87,10 +88,4 @@ def plot_darkz_scan(
     ax.set_ylabel(AXIS_LABELS.get(scan.y, scan.y) + (r" ($g_\mu<0$)" if flip else ""))
     ax.legend(handles, names, loc="best", fontsize=8)
     ax.set_title(title or scan.name)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path, dpi=120)

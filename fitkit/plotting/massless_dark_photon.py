@@ -30,6 +30,7 @@ from fitkit.models.massless_dark_photon import (  # noqa: E402
     alpha_for_branching_ratio,
     paper_inputs,
 )
+from fitkit.plotting.save import save_figure  # noqa: E402
 from fitkit.theory.dark_fermions import sm_dgamma_ds_hat_knunu  # noqa: E402
 from fitkit.theory.tensor_formfactor import f_plus  # noqa: E402
 
@@ -147,11 +148,7 @@ def fig3_data(
 
 
 def _save(fig: plt.Figure, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=120)
 
 
 def plot_fig1(path: str | Path, **kwargs) -> Path:

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from fitkit.inference.results import FitResult  # noqa: E402
+from fitkit.plotting.save import save_figure  # noqa: E402
 
 __all__ = ["plot_pulls"]
 
@@ -30,10 +31,4 @@ def plot_pulls(result: FitResult, path: str | Path) -> Path:
     ax.set_xlabel(r"pull $(x_\mathrm{exp} - x_\mathrm{th})/\sigma$")
     ax.set_title(f"{result.name}: $\\chi^2_{{min}}$ = {result.chi2_min:.2f}, $\\chi^2_{{SM}}$ = {result.chi2_sm:.2f}")
     ax.legend(fontsize=8)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path, dpi=110)
