@@ -25,10 +25,10 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
-from iminuit.cost import Cost
 
 from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
+from fitkit.likelihood.batched import BatchedCost
 from fitkit.models.base import Model, as_points
 
 __all__ = ["GaussianChi2", "experimental_sigmas", "ASYMMETRIC_CONVENTIONS", "AsymmetricConvention"]
@@ -74,7 +74,7 @@ def experimental_sigmas(
     )
 
 
-class GaussianChi2(Cost):
+class GaussianChi2(BatchedCost):
     """002 eq. (5.1) for a model and a list of measurements; composes with other costs by ``+``.
 
     The cost's parameters are the model's parameters (in the model's order). ``batch`` evaluates
@@ -89,7 +89,7 @@ class GaussianChi2(Cost):
         94.45
     """
 
-    __slots__ = ("measurements", "model", "convention", "_exp", "_sig_th", "_rho", "_fixed_sig", "_cinv", "names", "_up", "_down")
+    __slots__ = ("measurements", "model", "convention", "_exp", "_sig_th", "_rho", "_fixed_sig", "_cinv", "_up", "_down")
 
     def __init__(
         self,
@@ -128,19 +128,8 @@ class GaussianChi2(Cost):
     def _ndata(self) -> int:
         return len(self.measurements)
 
-    def _value(self, args: Sequence[float]) -> float:
-        return float(self.batch(dict(zip(self.names, args)))[0])
 
-    def _has_grad(self) -> bool:
-        return False
 
-    def _grad(self, args: Sequence[float]) -> np.ndarray:
-        """Central finite-difference gradient (MIGRAD computes its own; this serves callers of ``grad``)."""
-        x = np.asarray(args, dtype=float)
-        h = 1e-6 * np.maximum(np.abs(x), 1e-8)
-        pts = np.concatenate([x + np.diag(h), x - np.diag(h)]) if x.size else x[None, :]
-        values = self.batch(dict(zip(self.names, pts.T)))
-        return (values[: x.size] - values[x.size :]) / (2 * h)
 
     # -- vectorised evaluation -------------------------------------------------------------
     def predictions(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:

@@ -39,13 +39,12 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from iminuit.cost import Cost
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scipy import stats
 
@@ -53,6 +52,7 @@ from fitkit.data.catalog import read_yaml, validation_error
 from fitkit.data.observables import parse_observable
 from fitkit.data.schema import Measurement, Source
 from fitkit.errors import InputError
+from fitkit.likelihood.batched import BatchedCost
 from fitkit.models.base import Model, as_points
 
 __all__ = [
@@ -173,7 +173,7 @@ def limit_chi2(
     return (p / limit_sigma(upper_limit, cl, construction)) ** 2
 
 
-class UpperLimitChi2(Cost):
+class UpperLimitChi2(BatchedCost):
     """The chi^2 of one model observable against one upper limit; composes with ``+``.
 
     Its parameters are the model's (physical values, model order); ``batch`` evaluates many
@@ -187,7 +187,7 @@ class UpperLimitChi2(Cost):
         1.64
     """
 
-    __slots__ = ("limit", "model", "construction", "wall", "names", "measurement")
+    __slots__ = ("limit", "model", "construction", "wall", "measurement")
 
     def __init__(
         self,
@@ -220,18 +220,8 @@ class UpperLimitChi2(Cost):
     def _ndata(self) -> int:
         return 1
 
-    def _value(self, args: Sequence[float]) -> float:
-        return float(self.batch(dict(zip(self.names, args)))[0])
 
-    def _has_grad(self) -> bool:
-        return False
 
-    def _grad(self, args: Sequence[float]) -> np.ndarray:
-        """Central finite differences (MIGRAD computes its own gradient)."""
-        x = np.asarray(args, dtype=float)
-        h = 1e-6 * np.maximum(np.abs(x), 1e-8)
-        values = self.batch(dict(zip(self.names, np.concatenate([x + np.diag(h), x - np.diag(h)]).T)))
-        return (values[: x.size] - values[x.size :]) / (2 * h)
 
     def predictions(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
         """The compared observable at each point, shape ``(n_points,)``."""
