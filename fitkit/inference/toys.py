@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -161,12 +162,22 @@ def run_toys(
     if workers:
         from dask.distributed import Client, LocalCluster
 
+        # one BLAS thread per worker process: set before the workers spawn (they inherit it)
         single = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", env=single
-        ) as cluster, Client(cluster) as client:
-            futures = [client.submit(toy_chunk, *args, g, theta0, pure=False) for g in groups]
-            parts = client.gather(futures)
+        saved = {k: os.environ.get(k) for k in single}
+        os.environ.update(single)
+        try:
+            with LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", env=single
+            ) as cluster, Client(cluster) as client:
+                futures = [client.submit(toy_chunk, *args, g, theta0, pure=False) for g in groups]
+                parts = client.gather(futures)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
     else:
         parts = [toy_chunk(*args, g, theta0) for g in groups]
     res = np.concatenate(parts) if parts else np.zeros((0, 2))

@@ -594,6 +594,8 @@ class CompiledWorkspace:
         penalties: Mapping[str, Penalty | Sequence[Penalty]] | None = None,
         strategy: int = 0,
         polish: int = 1,
+        ncall: int | None = 20000,
+        iterate: int = 1,
     ) -> FitResult:
         """Maximum-likelihood fit with iminuit: MIGRAD with analytic gradient and Hessian.
 
@@ -654,12 +656,27 @@ class CompiledWorkspace:
         for i, p in enumerate(self.parameters):
             if fixed_mask[i]:
                 m.fixed[p] = True
-        m.migrad()
+        # one MIGRAD with the analytic Hessian seed; the Newton polish below finishes the job
+        # (iminuit's automatic strategy-2 retries are slow with 200+ parameters)
+        m.migrad(ncall=ncall, iterate=iterate)
+        if not m.valid:
+            # rare (a few % of toys, with MC-stat gammas running to their lower bound): restart
+            # from there with the gradient only (MINUIT's own variable-metric updates)
+            m2 = Minuit(f, np.asarray(m.values), grad=g, name=list(self.parameters))
+            m2.errordef = Minuit.LEAST_SQUARES
+            m2.strategy = 1
+            m2.limits = [tuple(b) for b in lim]
+            for i, p in enumerate(self.parameters):
+                if fixed_mask[i]:
+                    m2.fixed[p] = True
+            m2.migrad(ncall=ncall)
+            if m2.fval < m.fval:
+                m = m2
         x = np.asarray(m.values, dtype=float)
         fval = float(m.fval)
         free = np.flatnonzero(~fixed_mask)
         hess, hess_cols = None, free
-        for _ in range(polish):
+        for _ in range(polish if m.valid else max(polish, 8)):  # an unconverged MIGRAD: more Newton steps
             inside = free[(x[free] > lim[free, 0] + 1e-9) & (x[free] < lim[free, 1] - 1e-9)]
             hess, hess_cols = h(x, inside), inside
             try:
