@@ -179,6 +179,11 @@ def run_toys(
                 else:
                     os.environ[k] = v
     else:
-        parts = [toy_chunk(*args, g, theta0) for g in groups]
+        # the same single BLAS thread as the Dask workers, so that the reductions (and the
+        # results) are bitwise identical to the parallel run
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            parts = [toy_chunk(*args, g, theta0) for g in groups]
     res = np.concatenate(parts) if parts else np.zeros((0, 2))
     return ToyResult(res[:, 0], res[:, 1], seed)
