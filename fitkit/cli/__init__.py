@@ -8,6 +8,7 @@ print one line naming file, entry and field, and exit with code 2.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -40,6 +41,12 @@ def _load_commands() -> None:
         for cmd in getattr(module, "DATA_COMMANDS", []):
             data_group.add_command(cmd)
 
+
+# One BLAS thread unless the user says otherwise: the fits are many small matrix operations,
+# for which threading costs more than it gains (about 3x faster on 2 cores); numpy reads this
+# when it is first imported, i.e. when the commands below are loaded.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 _load_commands()
 

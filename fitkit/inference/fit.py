@@ -218,6 +218,10 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         if hasattr(cost, "observables"):
             names = list(cost._parameters)
             observables.extend(cost.observables({k: point[k] for k in names}, {k: sm_point[k] for k in names}))
+    extra: dict[str, object] = {}
+    for cost in problem.costs:  # term-specific numbers (e.g. local/global significance of a line search)
+        if hasattr(cost, "extras"):
+            extra.update(cost.extras({k: point[k] for k in cost._parameters}))
     ndata = int(sum(int(c.ndata) for c in problem.costs))
     n_free = len(problem.free)
     ndof = ndata - n_free
@@ -239,6 +243,7 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         observables=observables,
         runners_up=runners_up[1:6],
         provenance=dict(problem.provenance),
+        extra=extra,
     )
 
 
