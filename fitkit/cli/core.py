@@ -210,10 +210,13 @@ def markdown_table(rows: list[Row]) -> str:
         "| paper | quantity | paper | fitkit | tolerance | status | note |",
         "|---|---|---:|---:|---|---|---|",
     ]
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
     for r in rows:
         lines.append(
-            f"| {r.paper} | {r.quantity} | {r.paper_value:.4g} | {r.fitkit_value:.4g} | {r.tolerance} | "
-            f"{'ok' if r.ok else 'DIFFERS'} | {r.note} |"
+            f"| {cell(r.paper)} | {cell(r.quantity)} | {r.paper_value:.4g} | {r.fitkit_value:.4g} | {r.tolerance} | "
+            f"{'ok' if r.ok else 'DIFFERS'} | {cell(r.note)} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -108,3 +108,12 @@ def test_run_writes_results_atomically(tmp_path: Path, capsys: pytest.CaptureFix
     assert d["ndof"] == 21
     assert (out_dir / "bsll-sm-muon" / "pulls.png").stat().st_size > 1000
     assert not list(out_dir.rglob(".*tmp*"))
+
+
+def test_markdown_table_escapes_pipes() -> None:
+    from fitkit.cli.core import markdown_table
+    from fitkit.reproduce import Row
+
+    text = markdown_table([Row("002", "|g_mu|", 0.28, 1.17, "×2", False, "E|x\ny")])
+    row = text.splitlines()[-1]
+    assert row.count(" | ") == 6 and "\\|g_mu\\|" in row and "\n" not in row
