@@ -189,10 +189,10 @@ _CACHE: dict[tuple[str, int, str, float], np.ndarray] = {}
 def _cached_basis(meson: str, masses: np.ndarray, n: int, method: str) -> np.ndarray:
     """:func:`_basis_integrals` for distinct masses, memoised per (meson, n, method, mass)."""
     keys = [(meson, n, method, float(m)) for m in masses]
-    todo = np.array([m for m, k in zip(masses, keys) if k not in _CACHE])
-    if todo.size:
-        new = _basis_integrals(meson, todo, n, method)
-        for idx, m in enumerate(todo):
+    uncached = np.array([m for m, k in zip(masses, keys) if k not in _CACHE])
+    if uncached.size:
+        new = _basis_integrals(meson, uncached, n, method)
+        for idx, m in enumerate(uncached):
             _CACHE[(meson, n, method, float(m))] = new[:, idx]
         if len(_CACHE) > 20000:
             _CACHE.clear()
