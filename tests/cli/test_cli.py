@@ -117,3 +117,21 @@ def test_markdown_table_escapes_pipes() -> None:
     text = markdown_table([Row("002", "|g_mu|", 0.28, 1.17, "×2", False, "E|x\ny")])
     row = text.splitlines()[-1]
     assert row.count(" | ") == 6 and "\\|g_mu\\|" in row and "\n" not in row
+
+
+def test_run_report_skips_rows_whose_inputs_are_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import fitkit.cli.core as core
+    from fitkit.errors import InputError
+    from fitkit.reproduce import check
+
+    def fine():
+        return [check("002", "x", 1.0, 1.0, abs_tol=0.1)]
+
+    def missing():
+        raise InputError("table not found", file="/nowhere/table.lmt")
+
+    monkeypatch.setattr(core, "row_sources", lambda paper=None: [("fine", fine), ("needs_data", missing)])
+    code, out, err = _run(["run", "bsll-sm", "--no-scans", "--output", str(tmp_path)], capsys)
+    assert code == 0 and "1/1 within tolerance" in out
+    assert "needs_data" in err and "table not found" in err
+    assert "Skipped" in (tmp_path / "reproduction.md").read_text()
