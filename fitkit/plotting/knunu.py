@@ -21,6 +21,7 @@ from scipy.interpolate import CubicSpline  # noqa: E402
 
 from fitkit.likelihood.bknunu_external import constraints, total_chi2  # noqa: E402
 from fitkit.models.light_invisible import ZPrime  # noqa: E402
+from fitkit.plotting.save import save_figure  # noqa: E402
 
 __all__ = ["plot_light_x", "plot_zprime"]
 
@@ -47,11 +48,7 @@ def plot_light_x(result: dict[str, Any], path: str | Path) -> Path:
     axes[2].plot(lim["m_X"], np.where(np.isfinite(ul), ul, np.nan), color="tab:green")
     axes[2].set(xlabel=r"$m_X$ [GeV]", ylabel=r"BR$(B\to K^*X)\times 10^5$, 90% CL UL", ylim=(0, 6))
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def plot_zprime(result: dict[str, Any], path: str | Path) -> Path:
@@ -83,8 +80,4 @@ def plot_zprime(result: dict[str, Any], path: str | Path) -> Path:
     ax2.plot(z4["g_L"] * 1e8, z4["g_R"] * 1e8, "k+")
     ax2.set(xlabel=r"$g_L^{(4)}\times 10^8$", ylabel=r"$g_R^{(4)}\times 10^8$", title="dim-4 Z' couplings")
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
