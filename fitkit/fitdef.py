@@ -95,6 +95,7 @@ class FitDefinition(_Strict):
     options: dict[str, Any] = {}
     data: dict[str, Any] | None = None
     asymmetric_errors: str | None = None
+    theory_errors: str | None = None
     terms: list[dict[str, Any]] = []
     parameters: dict[str, FreeParameter] = {}
     fixed: dict[str, float] = {}
@@ -109,6 +110,8 @@ class FitDefinition(_Strict):
             term: dict[str, Any] = {"type": "gaussian", "data": self.data}
             if self.asymmetric_errors is not None:
                 term["asymmetric_errors"] = self.asymmetric_errors
+            if self.theory_errors is not None:
+                term["theory_errors"] = self.theory_errors
             terms.insert(0, term)
         return terms
 

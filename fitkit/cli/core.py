@@ -54,6 +54,9 @@ def _fit_table(r: FitResult) -> Table:
     t.add_row("pull wrt SM", f"{r.pull_sm:.2f}")
     for name, p in r.parameters.items():
         t.add_row(name, f"{p.value:.4g} ± {p.error:.2g} {p.unit}")
+    for i, m in enumerate(r.runners_up, start=1):
+        at = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters.items())
+        t.add_row(f"runner-up {i}", f"chi2 = {m.fval:.3f} (+{m.fval - r.chi2_min:.2f}) at {at}")
     return t
 
 

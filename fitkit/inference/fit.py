@@ -3,8 +3,16 @@
 The chi^2 surfaces of light mediators are multimodal (a narrow resonance walks through the
 q^2 bins as its mass changes), so :func:`fit` first evaluates the cost on a grid over the free
 parameters (in their fit coordinates, log10 for ``scale: log``) when the fit definition asks
-for one, then runs MIGRAD from the ``starts`` best grid cells and keeps the distinct minima as
-runners-up. Nuisance parameters of the terms (e.g. pyhf) are profiled by MIGRAD.
+for one, then runs MIGRAD from the ``starts`` best grid cells and from up to ``starts`` local
+minima of the grid (cells no higher than their neighbours). A refined minimum is a runner-up
+when it is distinct (2 % of a fit range away from every better one) and separated from each
+better one by a barrier: on the straight segment between them, in fit coordinates, the cost
+rises at least ``RUNNER_UP_BARRIER`` (= 1) above the higher of the two. Points in a flat valley
+(a parameter the data do not fix) are therefore not reported as separate solutions, and only
+minima inside the 3 sigma region of the free parameters (chi2 - chi2_min below the 99.73 %
+quantile of chi^2 with n_free degrees of freedom, 11.83 for two) are listed: the islands of
+the 1/2/3 sigma contour plots. Nuisance
+parameters of the terms (e.g. pyhf) are profiled by MIGRAD.
 
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
@@ -18,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from iminuit import Minuit
-from scipy import stats
+from scipy import ndimage, stats
 
 from fitkit.fitdef import FitProblem
 from fitkit.inference.results import FitResult, Minimum, ParameterResult
@@ -27,6 +35,9 @@ __all__ = ["fit", "evaluate", "batch_cost", "minimize", "grid_axes", "significan
 
 Progress = Callable[[int, int], None]
 
+
+#: Minimum rise of the cost between two minima for both to count as separate solutions.
+RUNNER_UP_BARRIER: float = 1.0
 
 def significance_from_delta_chi2(delta: float, ndof: int) -> float:
     """Gaussian-equivalent significance of a chi^2 improvement ``delta`` with ``ndof`` dof.
@@ -150,15 +161,31 @@ def _grid_starts(problem: FitProblem, progress: Progress | None) -> list[dict[st
         if progress:
             progress(min(i0 + chunk, n_total), n_total)
     values = np.where(np.isfinite(values), values, np.inf)
-    order = np.argsort(values)
     starts: list[dict[str, float]] = []
-    for idx in order:
-        cand = {n: float(flat[n][idx]) for n in names}
+    _take_distinct(problem, flat, values, np.argsort(values), starts, settings.starts)
+    # local minima of the grid: islands the best cells above would miss
+    cube = values.reshape(mesh[0].shape)
+    local = np.isfinite(cube) & (cube <= ndimage.minimum_filter(cube, size=3, mode="nearest"))
+    idx = np.flatnonzero(local.reshape(-1))
+    _take_distinct(problem, flat, values, idx[np.argsort(values[idx])], starts, 2 * settings.starts)
+    return starts
+
+
+def _take_distinct(
+    problem: FitProblem,
+    flat: Mapping[str, np.ndarray],
+    values: np.ndarray,
+    order: np.ndarray,
+    starts: list[dict[str, float]],
+    limit: int,
+) -> None:
+    """Append grid cells in ``order`` that are distinct from ``starts`` until there are ``limit``."""
+    for i in order:
+        if len(starts) >= limit or not np.isfinite(values[i]):
+            return
+        cand = {n: float(a[i]) for n, a in flat.items()}
         if all(_distinct(problem, cand, s) for s in starts):
             starts.append(cand)
-        if len(starts) >= settings.starts:
-            break
-    return starts
 
 
 def _distinct(problem: FitProblem, a: Mapping[str, float], b: Mapping[str, float], tol: float = 0.02) -> bool:
@@ -211,6 +238,9 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         best_phys = dict(problem.fixed)
     minima.sort(key=lambda mm: mm.fval)
     runners_up = _distinct_minima(problem, minima)
+    if problem.free:
+        level = float(stats.chi2.isf(2 * stats.norm.sf(3.0), len(problem.free)))
+        runners_up = [m for m in runners_up if m.fval - chi2_min < level]
     point = {**problem.fixed, **problem.nuisance_start, **best_phys}
     sm_point = {**point, **sm_at}
     observables = []
@@ -248,9 +278,26 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
 
 
 def _distinct_minima(problem: FitProblem, minima: list[Minimum]) -> list[Minimum]:
+    """The best minimum, then each minimum distinct from and separated by a barrier from all better ones."""
     kept: list[Minimum] = []
     for mm in minima:
-        if all(_distinct(problem, mm.parameters, k.parameters) for k in kept):
+        if all(_distinct(problem, mm.parameters, k.parameters) and _separated(problem, mm, k) for k in kept):
             kept.append(mm)
     return kept
+
+
+def _separated(problem: FitProblem, a: Minimum, b: Minimum, n: int = 41) -> bool:
+    """True if the cost on the segment a-b (fit coordinates) exceeds max(f_a, f_b) + RUNNER_UP_BARRIER.
+
+    Problems with nuisance parameters are not checked (the grid cost does not profile them).
+    """
+    if problem.nuisance_start or not problem.free:
+        return True
+    t = np.linspace(0.0, 1.0, n)[1:-1]
+    path = {}
+    for p in problem.free:
+        xa, xb = float(p.to_fit(a.parameters[p.name])), float(p.to_fit(b.parameters[p.name]))
+        path[p.name] = np.asarray(p.from_fit(xa + t * (xb - xa)), dtype=float)
+    cost = batch_cost(problem, path)
+    return bool(np.nanmax(cost) > max(a.fval, b.fval) + RUNNER_UP_BARRIER)
 

@@ -17,6 +17,12 @@ quadrature over components, with one of these conventions (``asymmetric_errors``
 - ``max``: sigma = max(up, down) (conservative);
 - ``side``: sigma = up if th > exp else down (the error on the side of the prediction; makes
   chi^2 piecewise, still continuous in th).
+
+The theory error sigma_th is the card's SM uncertainty (002 sec. 5: "we take the SM uncertainty
+estimated by flavio"), either as it stands (``theory_errors="absolute"``, default) or scaled with
+the prediction, sigma_th(X) = sigma_th,SM |B_th(X)| / B_SM (``"relative"``): the form-factor and
+CKM errors that dominate sigma_th,SM are multiplicative, and flavio's uncertainty of a new-physics
+prediction (``flavio.np_uncertainty``) scales with the rate in the same way.
 """
 
 from __future__ import annotations
@@ -31,10 +37,19 @@ from fitkit.errors import InputError
 from fitkit.likelihood.batched import BatchedCost
 from fitkit.models.base import Model, as_points
 
-__all__ = ["GaussianChi2", "experimental_sigmas", "ASYMMETRIC_CONVENTIONS", "AsymmetricConvention"]
+__all__ = [
+    "GaussianChi2",
+    "experimental_sigmas",
+    "ASYMMETRIC_CONVENTIONS",
+    "AsymmetricConvention",
+    "THEORY_ERROR_MODES",
+    "TheoryErrorMode",
+]
 
 AsymmetricConvention = Literal["average", "rms", "max", "side"]
 ASYMMETRIC_CONVENTIONS: tuple[str, ...] = ("average", "rms", "max", "side")
+TheoryErrorMode = Literal["absolute", "relative"]
+THEORY_ERROR_MODES: tuple[str, ...] = ("absolute", "relative")
 
 
 def experimental_sigmas(
@@ -89,7 +104,7 @@ class GaussianChi2(BatchedCost):
         94.45
     """
 
-    __slots__ = ("measurements", "model", "convention", "_exp", "_sig_th", "_rho", "_fixed_sig", "_cinv", "_up", "_down")
+    __slots__ = ("measurements", "model", "convention", "_exp", "_sig_th", "_rho", "_fixed_sig", "_cinv", "_up", "_down", "theory_mode", "_sm_ref")
 
     def __init__(
         self,
@@ -98,17 +113,32 @@ class GaussianChi2(BatchedCost):
         *,
         correlations: Mapping[tuple[str, str], float] | None = None,
         asymmetric_errors: AsymmetricConvention = "average",
+        theory_errors: TheoryErrorMode = "absolute",
         verbose: int = 0,
     ) -> None:
         if not measurements:
             raise InputError("the data selection is empty: no measurement to fit", field="data")
+        if theory_errors not in THEORY_ERROR_MODES:
+            raise InputError(
+                f"unknown theory-error mode {theory_errors!r}; use one of {', '.join(THEORY_ERROR_MODES)}",
+                field="theory_errors",
+            )
         model.check_measurements(measurements)
         self.measurements = list(measurements)
         self.model = model
         self.convention = asymmetric_errors
+        self.theory_mode = theory_errors
         self.names = list(model.parameters)
         self._exp = np.array([m.value for m in self.measurements], dtype=float)
         self._sig_th = np.asarray(model.theory_errors(self.measurements), dtype=float)
+        self._sm_ref = None
+        if theory_errors == "relative":
+            missing = [m for m in self.measurements if not m.sm]
+            if missing:
+                raise InputError(
+                    "relative theory errors need the card's SM expectation", file=missing[0].card, entry=missing[0].id, field="sm"
+                )
+            self._sm_ref = np.array([abs(float(m.sm)) for m in self.measurements])
         index = {m.id: i for i, m in enumerate(self.measurements)}
         rho = np.eye(len(self.measurements))
         for (a, b), r in (correlations or {}).items():
@@ -118,7 +148,7 @@ class GaussianChi2(BatchedCost):
         both = experimental_sigmas(self.measurements, "side", np.array([[1.0], [-1.0]]) * np.ones(len(self.measurements)))
         self._up, self._down = both[0], both[1]
         self._cinv = None
-        if self._rho is not None and self._fixed_sig is not None:
+        if self._rho is not None and self._fixed_sig is not None and self._sm_ref is None:
             cov = self._fixed_sig[:, None] * self._rho * self._fixed_sig[None, :] + np.diag(self._sig_th**2)
             self._cinv = np.linalg.inv(cov)
         limits = {name: p.bounds for name, p in model.parameters.items()}
@@ -137,17 +167,24 @@ class GaussianChi2(BatchedCost):
         pts = as_points({n: params[n] for n in self.names}) if self.names else {}
         return np.atleast_2d(self.model.predict(self.measurements, pts))
 
+    def theory_sigmas(self, th: np.ndarray) -> np.ndarray:
+        """sigma_th at predictions ``th`` (module docstring), broadcastable against ``th``."""
+        if self._sm_ref is None:
+            return self._sig_th
+        return self._sig_th * np.abs(th) / self._sm_ref
+
     def residual_chi2(self, th: np.ndarray) -> np.ndarray:
         """chi^2 for predictions ``th`` of shape ``(n_points, n_meas)``."""
         r = th - self._exp
-        if self._fixed_sig is not None:
-            if self._cinv is not None:
-                return np.einsum("pi,ij,pj->p", r, self._cinv, r)
-            return np.sum(r**2 / (self._fixed_sig**2 + self._sig_th**2), axis=1)
-        sig = np.where(r > 0, self._up, self._down)
+        sig_th = self.theory_sigmas(th)
+        if self._cinv is not None:
+            return np.einsum("pi,ij,pj->p", r, self._cinv, r)
+        sig = self._fixed_sig if self._fixed_sig is not None else np.where(r > 0, self._up, self._down)
         if self._rho is None:
-            return np.sum(r**2 / (sig**2 + self._sig_th**2), axis=1)
-        cov = sig[:, :, None] * self._rho[None] * sig[:, None, :] + np.diag(self._sig_th**2)[None]
+            return np.sum(r**2 / (sig**2 + sig_th**2), axis=1)
+        sig = np.broadcast_to(sig, r.shape)
+        var_th = np.broadcast_to(sig_th**2, r.shape)
+        cov = sig[:, :, None] * self._rho[None] * sig[:, None, :] + var_th[:, :, None] * np.eye(r.shape[1])[None]
         return np.einsum("pi,pi->p", r, np.linalg.solve(cov, r[..., None])[..., 0])
 
     def batch(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
@@ -161,7 +198,7 @@ class GaussianChi2(BatchedCost):
         """
         fit = self.predictions(params)[0]
         sm = self.predictions(sm_params)[0] if sm_params is not None else np.array([m.sm for m in self.measurements])
-        sig_fit = self._sigma(fit)
+        sig_fit, th_fit = self._sigma(fit), self.theory_sigmas(fit)
         sig_sm = self._sigma(sm)
         rows = []
         for i, m in enumerate(self.measurements):
@@ -171,8 +208,8 @@ class GaussianChi2(BatchedCost):
                     "observable": m.observable,
                     "q2": list(m.q2) if m.q2 else None,
                     "exp": m.value,
-                    "exp_error": float(np.sqrt(max(sig_fit[i] ** 2 - self._sig_th[i] ** 2, 0.0))),
-                    "theory_error": float(self._sig_th[i]),
+                    "exp_error": float(np.sqrt(max(sig_fit[i] ** 2 - th_fit[i] ** 2, 0.0))),
+                    "theory_error": float(th_fit[i]),
                     "sm": float(sm[i]),
                     "fit": float(fit[i]),
                     "pull_sm": float((m.value - sm[i]) / sig_sm[i]),
@@ -183,12 +220,15 @@ class GaussianChi2(BatchedCost):
 
     def _sigma(self, th: np.ndarray) -> np.ndarray:
         exp_sig = self._fixed_sig if self._fixed_sig is not None else np.where(th > self._exp, self._up, self._down)
-        return np.sqrt(exp_sig**2 + self._sig_th**2)
+        return np.sqrt(exp_sig**2 + np.broadcast_to(self.theory_sigmas(th), np.shape(th)) ** 2)
 
 
 def build_gaussian_term(spec: dict, model: Model, *, context) -> GaussianChi2:
-    """Term type ``gaussian``: ``{data: {tags, exclude_tags, cards, ids, exclude_ids}, asymmetric_errors}``."""
-    allowed = {"type", "data", "asymmetric_errors"}
+    """Term type ``gaussian``: ``{data: {...}, asymmetric_errors, theory_errors}``.
+
+    ``data`` selects by ``tags, exclude_tags, cards, ids, exclude_ids``.
+    """
+    allowed = {"type", "data", "asymmetric_errors", "theory_errors"}
     unknown = set(spec) - allowed
     if unknown:
         raise InputError(f"unknown key(s) {', '.join(sorted(unknown))} in a gaussian term", file=context.file, field="terms")
@@ -205,13 +245,22 @@ def build_gaussian_term(spec: dict, model: Model, *, context) -> GaussianChi2:
             f"unknown asymmetric-error convention {convention!r}; use one of {', '.join(ASYMMETRIC_CONVENTIONS)}",
             file=context.file, field="asymmetric_errors",
         )
+    theory = spec.get("theory_errors", "absolute")
+    if theory not in THEORY_ERROR_MODES:
+        raise InputError(
+            f"unknown theory-error mode {theory!r}; use one of {', '.join(THEORY_ERROR_MODES)}",
+            file=context.file, field="theory_errors",
+        )
     try:
-        model.check_measurements(measurements)
+        return GaussianChi2(
+            measurements,
+            model,
+            correlations=context.catalog.correlations(measurements),
+            asymmetric_errors=convention,
+            theory_errors=theory,
+        )
     except InputError as exc:
         raise InputError(exc.message, file=context.file, entry=exc.entry, field=exc.field) from None
-    return GaussianChi2(
-        measurements, model, correlations=context.catalog.correlations(measurements), asymmetric_errors=convention
-    )
 
 
 TERMS = {"gaussian": build_gaussian_term}

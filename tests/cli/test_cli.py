@@ -77,6 +77,7 @@ def _definition(tmp_path: Path, text: str) -> Path:
         ("name: bad\nmodel: sm\ndata: {tags: [bsll]\n", None, None, "malformed YAML"),
         ("name: bad\nmodel: sm\n", None, "terms", "needs `data`"),
         ("name: bad\nmodel: sm\ndata: {tags: [bsll]}\nasymmetric_errors: median\n", None, "asymmetric_errors", "unknown asymmetric-error convention"),
+        ("name: bad\nmodel: sm\ndata: {tags: [bsll]}\ntheory_errors: scaled\n", None, "theory_errors", "unknown theory-error mode"),
     ],
 )
 def test_bad_fit_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str, entry: str | None, field: str | None, message: str) -> None:

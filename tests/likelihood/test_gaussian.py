@@ -70,3 +70,37 @@ def test_chi2_is_nonnegative_and_vanishes_at_data(shifts: list[float], conventio
     # monotonic in the size of a common relative shift on each side of the data
     pos = sorted(s for s in shifts if s > 0)
     assert np.all(np.diff(cost.residual_chi2(exp[None, :] * (1 + np.array(pos)[:, None]))) >= 0)
+
+
+def test_relative_theory_errors_scale_with_the_prediction(muon) -> None:
+    absolute = GaussianChi2(muon, get_model("sm"), asymmetric_errors="average")
+    relative = GaussianChi2(muon, get_model("sm"), asymmetric_errors="average", theory_errors="relative")
+    sm = np.array([m.sm for m in muon])
+    # at the SM prediction the two agree; at 0.7 x SM the relative error is 0.7 x the SM error
+    assert relative() == pytest.approx(absolute(), rel=1e-12)
+    th = 0.7 * sm
+    s_exp = experimental_sigmas(muon, "average")
+    s_th = 0.7 * np.array([m.sm_error for m in muon])
+    exp = np.array([m.value for m in muon])
+    by_hand = np.sum((th - exp) ** 2 / (s_exp**2 + s_th**2))
+    assert relative.residual_chi2(th[None, :])[0] == pytest.approx(by_hand, rel=1e-12)
+    assert relative.residual_chi2(th[None, :])[0] > absolute.residual_chi2(th[None, :])[0]
+
+
+def test_relative_theory_errors_with_correlations(muon) -> None:
+    a, b = muon[0].id, muon[1].id
+    corr = GaussianChi2(muon[:2], get_model("sm"), correlations={(a, b): 0.5}, theory_errors="relative")
+    th = np.array([[0.8 * m.sm for m in muon[:2]]])
+    s = experimental_sigmas(muon[:2], "average")
+    t = 0.8 * np.array([m.sm_error for m in muon[:2]])
+    cov = np.diag(s**2 + t**2)
+    cov[0, 1] = cov[1, 0] = 0.5 * s[0] * s[1]
+    r = th[0] - np.array([m.value for m in muon[:2]])
+    assert corr.residual_chi2(th)[0] == pytest.approx(r @ np.linalg.solve(cov, r), rel=1e-10)
+
+
+def test_unknown_theory_error_mode_is_an_input_error(muon) -> None:
+    from fitkit.errors import InputError
+
+    with pytest.raises(InputError, match="theory_errors.*unknown theory-error mode 'scaled'"):
+        GaussianChi2(muon, get_model("sm"), theory_errors="scaled")  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow  # three fits with grids + profiles, ~40 s
 
 def test_case_a_numbers():
     r = P._fit("A")
-    assert r.chi2_min == pytest.approx(83.98, abs=0.3)  # paper 85.8
+    assert r.chi2_min == pytest.approx(86.42, abs=0.3)  # paper 85.8
     assert r.chi2_sm == pytest.approx(93.00, abs=0.05)
     assert r.parameters["eps_Z"].value == pytest.approx(2e-3, rel=0.01)  # at the bound, as the paper
     # the paper's point is within 3.3 of fitkit's minimum; M_ZD is a flat direction
@@ -26,7 +26,7 @@ def test_case_b_is_case_c_plus_sm_electrons():
     rb, rc = P._fit("B"), P._fit("C")
     electrons = Catalog().select(tags=["bsll", "electron"])
     assert len(electrons) == 6
-    chi2_e = GaussianChi2(electrons, get_model("sm"), asymmetric_errors="side")()
+    chi2_e = GaussianChi2(electrons, get_model("sm"), asymmetric_errors="side", theory_errors="relative")()
     assert rb.chi2_min - rc.chi2_min == pytest.approx(chi2_e, abs=0.1)  # 9.26; paper: 18.25
     # the fit fixes eps_Z x g_mu: |g_mu|_B / |g_mu|_C = eps_Z(C) / eps_Z(B) = 10
     gb, gc = rb.parameters["g_mu"].value, rc.parameters["g_mu"].value
@@ -36,16 +36,33 @@ def test_case_b_is_case_c_plus_sm_electrons():
 
 def test_case_c_numbers():
     r = P._fit("C")
-    assert r.chi2_min == pytest.approx(52.50, abs=0.3)  # paper 56.90
+    assert r.chi2_min == pytest.approx(58.35, abs=0.3)  # paper 56.90
     assert r.chi2_sm == pytest.approx(83.81, abs=0.05)  # paper 84.30
-    assert r.parameters["g_mu"].value == pytest.approx(-0.1174, rel=0.03)  # paper +0.033
+    assert r.parameters["g_mu"].value == pytest.approx(-0.1275, rel=0.03)  # paper +0.033
     # M_ZD below the first muon bin is flat: the paper's 30.2 MeV is within 0.2
     assert P.profile_at("C", "M_ZD", 0.0302) - r.chi2_min < 0.2
 
 
+def test_absolute_theory_errors_explain_the_case_c_gap():
+    # with the flavio SM error held fixed the rate-lowering fits gain ~5.9 units: Case C would be
+    # 4.4 below the paper's 56.90; scaled with the prediction it is within 1.5 (A within 0.6)
+    assert P._fit_absolute("C").chi2_min == pytest.approx(52.50, abs=0.3)
+    assert P._fit_absolute("A").chi2_min == pytest.approx(83.98, abs=0.3)
+    assert abs(P._fit("C").chi2_min - 56.90) < 3.0 < abs(P._fit_absolute("C").chi2_min - 56.90)
+
+
+def test_case_b_reports_the_island_above_200_mev():
+    # the 3 sigma island of the (M_ZD, g_mu) plane where Z_D sits in the low muon bins
+    r = P._fit("B")
+    assert r.runners_up, "Case B has a separate local minimum"
+    island = r.runners_up[0]
+    assert 0.15 < island.parameters["M_ZD"] < 0.3
+    assert 0 < island.fval - r.chi2_min < 11.83
+
+
 def test_rows_build_and_formula_checks_pass():
     rows = {r.quantity: r for r in P.rows()}
-    for q in ("a_mu^A at the paper's point", "a_mu^B at the paper's point", "a_mu^C at the paper's point", "Case A: chi2_min"):
+    for q in ("a_mu^A at the paper's point", "a_mu^B at the paper's point", "a_mu^C at the paper's point", "Case A: chi2_min", "Case C: chi2_min"):
         assert rows[q].ok, rows[q]
     assert len(rows) >= 18
 
@@ -61,11 +78,11 @@ def test_delta_mk_pins_the_e0z_normalisation():
 
 def test_printed_convention_moves_case_a_to_the_paper_mass():
     r = P._fit_printed_a()
-    assert r.parameters["M_ZD"].value == pytest.approx(0.0104, rel=0.05)  # paper 10.07 MeV
-    assert r.chi2_min == pytest.approx(80.43, abs=0.3)  # paper 85.8
+    assert r.parameters["M_ZD"].value == pytest.approx(0.0102, rel=0.05)  # paper 10.07 MeV
+    assert r.chi2_min == pytest.approx(83.88, abs=0.3)  # paper 85.8
 
 
 def test_smeared_switch_removes_the_low_mass_solution():
     r = P._fit_option("A", "switch", "resolution")
-    assert r.chi2_min == pytest.approx(91.7, abs=0.3)
+    assert r.chi2_min == pytest.approx(91.66, abs=0.3)
     assert r.parameters["M_ZD"].value > 0.1
