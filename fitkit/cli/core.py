@@ -138,12 +138,12 @@ def _scan_plotter(model: str):
 
         case = model.removeprefix("darkz-")
 
-        def plot(scan, path, *, best, title):
+        def plot(scan, path, *, best, title, runners_up=None):
             if scan.y is None:
                 from fitkit.plotting import plot_scan
 
                 return plot_scan(scan, path, best=best, title=title)
-            return plot_darkz_scan(scan, path, best=best, paper_best=PAPER_BEST.get(case), title=title)
+            return plot_darkz_scan(scan, path, best=best, paper_best=PAPER_BEST.get(case), runners_up=runners_up, title=title)
 
         return plot
     from fitkit.plotting import plot_scan
@@ -170,7 +170,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
             best = {k: p.value for k, p in result.parameters.items()}
             plotter = _scan_plotter(defn.model)
-            files.append(str(plotter(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}")))
+            extra = {"runners_up": [m.parameters for m in result.runners_up]} if defn.model.startswith("darkz-") else {}
+            files.append(str(plotter(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}", **extra)))
     return {"name": name, "chi2_min": result.chi2_min, "chi2_sm": result.chi2_sm, "pull_sm": result.pull_sm, "files": files}
 
 

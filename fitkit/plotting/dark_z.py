@@ -50,9 +50,14 @@ def plot_darkz_scan(
     *,
     best: dict[str, float] | None = None,
     paper_best: dict[str, float] | None = None,
+    runners_up: list[dict[str, float]] | None = None,
     title: str | None = None,
 ) -> Path:
-    """Draw one 2D scan of a ``darkz-*`` fit as in 002 Figs. 11-13 and write it to ``path`` (PNG)."""
+    """Draw one 2D scan of a ``darkz-*`` fit as in 002 Figs. 11-13 and write it to ``path`` (PNG).
+
+    ``runners_up``: separate local minima of the fit (:attr:`FitResult.runners_up`), drawn as open
+    circles (those on the g_mu > 0 branch are not in the |g_mu| plot).
+    """
     if scan.y is None or scan.y_values is None:
         raise ValueError("plot_darkz_scan needs a 2D scan (x and y)")
     x = np.asarray(scan.x_values, dtype=float) * (1e3 if scan.x == "M_ZD" else 1.0)
@@ -78,6 +83,11 @@ def plot_darkz_scan(
     point = best or scan.best
     handles.append(ax.plot(*_xy(point, -1.0), "o", color="tab:blue", ms=7)[0])
     names.append("best fit (fitkit)")
+    shown = [p for p in (runners_up or []) if not flip or p[scan.y] < 0]  # type: ignore[index]
+    if shown:
+        xs, ys = zip(*(_xy(p, -1.0) for p in shown))
+        handles.append(ax.plot(xs, ys, "o", mfc="none", color="tab:blue", ms=7)[0])
+        names.append("runner-up (fitkit)")
     if paper_best is not None:
         handles.append(ax.plot(*_xy(paper_best, 1.0), "*", color="k", ms=10)[0])
         names.append("best fit (002)")
