@@ -23,8 +23,9 @@ from fitkit.errors import InputError
 __all__ = ["Catalog", "load_card", "default_data_dir", "NON_CARD_AREAS", "validation_error"]
 
 #: Sub-folders of ``data/`` that hold inputs other than measurement cards (``limits``: upper
-#: limits read by :mod:`fitkit.likelihood.limits`; ``constraints``: inputs of :mod:`fitkit.constraints`).
-NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "limits", "constraints", "yields"})
+#: limits read by :mod:`fitkit.likelihood.limits`; ``constraints``: inputs of :mod:`fitkit.constraints`;
+#: ``counting``: counting-experiment channels read by :mod:`fitkit.likelihood.counting`).
+NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "limits", "constraints", "yields", "counting"})
 
 
 def default_data_dir() -> Path:

@@ -44,7 +44,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -76,7 +76,14 @@ __all__ = [
     "load_simplified",
     "build_term",
     "TERMS",
+    "External",
 ]
+
+#: An external chi^2 term of the fits in BR (units of 1e-6): a Gaussian penalty (mean, sigma below,
+#: sigma above) applied inside the workspace fit, or a callable chi2(br_in_1e-6, m_X) such as
+#: :class:`fitkit.likelihood.counting.CountingExternal` (BaBar/Belle counting channels), profiled by
+#: :func:`_fit_with_callables`.
+External = tuple[float, float, float] | Callable[[np.ndarray, float | None], np.ndarray]
 
 #: True-q^2 bin edges of the number-density maps in GeV^2 (HEPData record 166082).
 TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101)])
@@ -287,18 +294,29 @@ class Belle2Knunu:
         start: Mapping[str, float] | None = None,
         data: np.ndarray | None = None,
         hesse: bool = True,
-        external: Sequence[tuple[float, float, float]] = (),
+        external: Sequence[External] = (),
+        m_x: float | None = None,
     ) -> FitResult:
         """Fit with the NP sample of yields ``yields_per_1e6`` (per BR = 1e-6) and mu ~ N(1, 0.074).
 
         With ``br_free`` the NP normalisation ``br_np`` (BR in units of 1e-6) is free; otherwise
         fixed at ``br_value`` (0: the null hypothesis; 1: the template is the absolute signal).
-        ``external`` adds chi^2 terms in BR (units 1e-6) from other experiments
-        (:func:`fitkit.likelihood.bknunu_external.as_penalties`).
+        ``external`` adds chi^2 terms in BR (units 1e-6) from other experiments: tuples
+        (:func:`fitkit.likelihood.bknunu_external.as_penalties`) or callables chi2(br, m_x)
+        evaluated at the mass ``m_x`` of the template (:mod:`fitkit.likelihood.counting`).
         """
-        return _constrained_fit(
-            self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse, external=external
-        )
+        tuples = [e for e in external if not callable(e)]
+        calls = [e for e in external if callable(e)]
+        if not calls:
+            return _constrained_fit(
+                self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse, external=tuples
+            )
+        if not br_free:
+            r = _constrained_fit(
+                self, yields_per_1e6, br_free=False, br_value=br_value, start=start, data=data, hesse=hesse, external=tuples
+            )
+            return FitResult(r.values, r.errors, r.twice_nll + _callables_chi2(calls, br_value, m_x), r.valid, r.nfcn)
+        return _fit_with_callables(self, yields_per_1e6, calls, tuples, start=start, data=data, m_x=m_x)
 
     def scan_light_x(
         self,
@@ -306,11 +324,13 @@ class Belle2Knunu:
         *,
         treatment: str = "maps",
         data: np.ndarray | None = None,
-        external: Sequence[tuple[float, float, float]] = (),
+        external: Sequence[External] = (),
     ) -> LightXScan:
         """Best BR(B+ -> K+ X), its error and -2 Delta ln L against no X at each mass (warm starts).
 
-        ``external``: chi^2 terms in BR from BaBar/Belle (units 1e-6), for the combined scan.
+        ``external``: chi^2 terms in BR from BaBar/Belle (units 1e-6), for the combined scan:
+        Gaussian penalty tuples, or callables chi2(br, m_X) evaluated at each mass (the counting
+        likelihoods of :mod:`fitkit.likelihood.counting`; a mass-independent null value chi2(0)).
         """
         masses = np.asarray(masses, float)
         if treatment == "maps":
@@ -321,15 +341,18 @@ class Belle2Knunu:
             raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
         templates = templates * 1e-6
         null = self.fit_with_signal(templates[0], br_free=False, data=data, hesse=False)
+        tuples = [e for e in external if not callable(e)]
         if external:
-            ext0 = float(sum(((0.0 - m) / (lo if 0.0 <= m else hi)) ** 2 if np.isfinite(lo if 0.0 <= m else hi) else 0.0 for m, lo, hi in external))
+            ext0 = float(sum(((0.0 - m) / (lo if 0.0 <= m else hi)) ** 2 if np.isfinite(lo if 0.0 <= m else hi) else 0.0 for m, lo, hi in tuples))
+            ext0 += _callables_chi2([e for e in external if callable(e)], 0.0, None)
             null = FitResult(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
         br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
         start = dict(null.values)
         for i in range(masses.size):
-            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data, external=external)
+            m_i = float(masses[i])
+            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data, external=external, m_x=m_i)
             if not r.valid:
-                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data, external=external)
+                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data, external=external, m_x=m_i)
             br[i], err[i] = r.values[_NP_NORM] * 1e-6, r.errors[_NP_NORM] * 1e-6
             dl[i] = null.twice_nll - r.twice_nll
             start = dict(r.values)
@@ -351,6 +374,45 @@ def _constrained_fit(
         limits=lk._limits(100.0),
         penalties={"mu": (1.0, BR_SM_ERROR / BR_SM), **({_NP_NORM: list(external)} if external else {})},
     )
+
+
+def _callables_chi2(calls: Sequence[Callable], br: float | np.ndarray, m_x: float | None) -> float | np.ndarray:
+    """Sum of callable external chi^2 terms at BR ``br`` (units 1e-6) and mass ``m_x``."""
+    return sum((np.asarray(f(np.asarray(br, float), m_x), float) for f in calls), np.zeros_like(np.asarray(br, float)))
+
+
+def _fit_with_callables(
+    lk: Belle2Knunu, yields: np.ndarray, calls: Sequence[Callable], tuples: Sequence, *, start, data, m_x: float | None
+) -> FitResult:
+    """Free-BR fit of Belle II plus callable chi^2 terms e(b) in b = BR / 1e-6.
+
+    The Belle II profile in b is taken as the parabola P(b) = t0 + ((b - b0)/s)^2 of its free fit
+    (minimum t0 at b0, HESSE error s); b1 = argmin P + e on a fine grid; an exact fit at fixed b1
+    gives t1 = P_exact(b1), which resets s so that the parabola passes through it, and the
+    minimisation is repeated once (b2, exact t2). Result: BR = b2, -2 ln L = t2 + e(b2), error
+    from the Delta = 1 interval of the combined curve. Three workspace fits instead of a
+    one-dimensional minimisation of exact profiles (each ~1 s).
+    """
+    free = _constrained_fit(lk, yields, br_free=True, br_value=0.0, start=start, data=data, hesse=True, external=tuples)
+    b0, s, t0 = free.values[_NP_NORM], max(free.errors[_NP_NORM], 1e-6), free.twice_nll
+    grid = np.linspace(b0 - 10.0 * s, b0 + 10.0 * s, 4001)
+    ext = _callables_chi2(calls, grid, m_x)
+    nfcn, res, b = free.nfcn, free, b0
+    for _ in range(2):
+        comb = t0 + ((grid - b0) / s) ** 2 + ext
+        b = float(grid[int(np.argmin(comb))])
+        res = _constrained_fit(lk, yields, br_free=False, br_value=b, start=free.values, data=data, hesse=False, external=tuples)
+        nfcn += res.nfcn
+        if abs(b - b0) < 1e-3 * s or res.twice_nll <= t0:
+            break
+        s = abs(b - b0) / math.sqrt(res.twice_nll - t0)
+    comb = t0 + ((grid - b0) / s) ** 2 + ext
+    inside = grid[comb <= comb.min() + 1.0]
+    err = 0.5 * float(inside.max() - inside.min()) if inside.size > 1 else s
+    values = {**res.values, _NP_NORM: b}
+    errors = {**free.errors, _NP_NORM: err}
+    total = res.twice_nll + float(_callables_chi2(calls, b, m_x))
+    return FitResult(values, errors, total, bool(free.valid and res.valid), nfcn)
 
 
 class Belle2KnunuCost(Cost):
