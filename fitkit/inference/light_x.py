@@ -5,14 +5,20 @@ card):
 
 1. the SM fit (mu) of the full and of the simplified likelihood;
 2. the m_X scans of BR(B+ -> K+ X): Belle II with the maps, Belle II with 003's Gaussian
-   treatment, and the combination with BaBar 2013 / Belle 2017 (:mod:`fitkit.likelihood.bknunu_external`);
+   treatment, and the combination ("combined") with the BaBar 2013 / Belle 2017 K+ and K0S
+   channels as counting experiments (:mod:`fitkit.likelihood.counting`; B0 -> K0 X tied to
+   B+ -> K+ X by isospin and lifetimes); optionally ("combined-published") the older combination
+   with their published branching ratios / limits as Gaussian penalties
+   (:mod:`fitkit.likelihood.bknunu_external`);
 3. optionally background-only toys of the Belle II scan for the global significance
    (:mod:`fitkit.inference.toys`) with the Gross-Vitells estimate (:mod:`fitkit.inference.lee`);
-4. the B -> K* X upper limit (90% CL, profile likelihood on BR >= 0) and the 2 sigma bound;
+4. the B -> K* X upper limit versus m_X (90% CL, CLs of the BaBar and Belle K*+ and K*0 counting
+   channels; the one-sided profile-likelihood limit next to it) and the 2 sigma (CL = Phi(2)) bound;
 5. the ALP decay constants F_V = 2f/|g_V| (from the combined BR(B -> K a) at m_a, 003 eq. (15))
-   and the 2 sigma lower bound on F_A (from the K* bound, eq. (16));
+   and the 2 sigma lower bound on F_A (from the K* bound at m_a, eq. (16));
 6. the Z' couplings at the best mass: chi^2(g_L, g_R) = chi^2_K(BR_K) + chi^2_K*(BR_K*) with
-   chi^2_K the profile of the combined likelihood in BR_K at that mass (003 Fig. 2).
+   chi^2_K the profile of the combined likelihood in BR_K at that mass and chi^2_K* the K*
+   counting likelihood there (003 Fig. 2).
 
 Everything is plain data in a dict (JSON-ready), for the CLI, the plots and the reproduction rows.
 """
@@ -33,10 +39,19 @@ from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
 from fitkit.inference.toys import run_toys, score_scan
 from fitkit.likelihood.belle2_knunu import Belle2Knunu, LightXScan
-from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2, upper_limit
+from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
+from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
 from fitkit.models.light_invisible import ZPrime, _to_br, width_b_to_k_alp, width_b_to_kstar_alp
 
-__all__ = ["default_masses", "light_x_analysis", "alp_decay_constants", "zprime_couplings", "br_profile", "best_fit_br"]
+__all__ = [
+    "default_masses",
+    "light_x_analysis",
+    "alp_decay_constants",
+    "zprime_couplings",
+    "br_profile",
+    "best_fit_br",
+    "kstar_limits",
+]
 
 _TWO_SIGMA_CL = float(stats.norm.cdf(2.0))
 
@@ -63,7 +78,7 @@ def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.
     tpl = lk.line_yields(np.array([m_x]))[0] * 1e-6
     out, start = [], None
     for b in brs:
-        r = lk.fit_with_signal(tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external)
+        r = lk.fit_with_signal(tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
         start = r.values
         out.append(r.twice_nll)
     return np.asarray(out)
@@ -91,8 +106,10 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     """Best (g_L, g_R) and the Delta chi^2 map on a grid at mass m_z (003 Fig. 2 right).
 
     chi^2(g_L, g_R) = chi2_k(BR(B+ -> K+ Z')) + chi^2_K*(BR(B0 -> K*0 Z')); the minimum is found
-    by MIGRAD started at the best grid point.
+    by MIGRAD started at the best grid point. ``kstar_cons``: a callable chi^2_K*(BR) (the K*
+    counting likelihood at m_z) or a list of :class:`~fitkit.likelihood.bknunu_external.BRConstraint`.
     """
+    chi2_ks = kstar_cons if callable(kstar_cons) else (lambda br: total_chi2(kstar_cons, br))
     model = ZPrime(dim)
     one = model.branching_ratios({"m_Zp": m_z, "g_L": 1.0, "g_R": 1.0})
     br_k_unit = float(one["B+->K+"][0]) / 4.0  # per g_V^2 (g_V = 2 at g_L = g_R = 1)
@@ -105,7 +122,7 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     def chi2(g_l: np.ndarray, g_r: np.ndarray) -> np.ndarray:
         gv2, ga2 = (g_r + g_l) ** 2, (g_r - g_l) ** 2
         bk = np.clip(br_k_unit * gv2, 0.0, br_max)
-        return chi2_k(bk) + total_chi2(kstar_cons, br_ks_v * gv2 + br_ks_a * ga2)
+        return chi2_k(bk) + chi2_ks(br_ks_v * gv2 + br_ks_a * ga2)
 
     axis = np.linspace(-g_scale, g_scale, n)
     gl, gr = np.meshgrid(axis, axis, indexing="ij")
@@ -146,12 +163,14 @@ def light_x_analysis(
     out["sm"] = {"mu": sm.values["mu"], "mu_error": sm.errors["mu"]}
     simple = Belle2Knunu(None).fit_sm()
     out["sm_simplified"] = {"mu": simple.values["mu"], "mu_error": simple.errors["mu"]}
-    k_cons, ks_cons = constraints("K"), constraints("K*")
+    k_count, ks_count = counting_likelihood("K"), counting_likelihood("K*")
+    k_external = [k_count.external()]
     scans: dict[str, LightXScan] = {}
     for t in treatments:
         if t == "combined":
-            scans[t] = lk.scan_light_x(masses, external=as_penalties(k_cons))
-            scans[t] = scans[t]._replace(treatment="combined")
+            scans[t] = lk.scan_light_x(masses, external=k_external)._replace(treatment="combined")
+        elif t == "combined-published":
+            scans[t] = lk.scan_light_x(masses, external=as_penalties(constraints("K")))._replace(treatment=t)
         else:
             scans[t] = lk.scan_light_x(masses, treatment=t)
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
@@ -187,28 +206,55 @@ def light_x_analysis(
     lee["gross_vitells_p_global"] = gross_vitells(float(z_score.max()) ** 2, n_up=n_up_obs, u0=u0)
     lee["gross_vitells_significance_global"] = z_from_p(lee["gross_vitells_p_global"])
     out["lee"] = lee
-    # K* X limits (mass independent below threshold: no q^2 information in the inputs)
-    ul90 = upper_limit(ks_cons, cl=0.90)
-    ul2s = upper_limit(ks_cons, cl=_TWO_SIGMA_CL)
-    thr = M_B0 - M_KSTAR0
-    out["kstar_limit"] = {
-        "m_X": masses.tolist(),
-        "BR_KstarX_UL90": [ul90 if m < thr else math.inf for m in masses],
-        "BR_KstarX_UL90_value": ul90,
-        "BR_KstarX_2sigma": ul2s,
-    }
+    # K* X limits versus m_X from the K* counting channels (BaBar + Belle)
+    out["kstar_limit"] = kstar_limits(ks_count, masses, m_ref=m_ref)
     # ALP and Z' at the reference / best mass of the combined scan
     comb = scans.get("combined") or main
     i_ref = int(np.argmin(np.abs(comb.m_x - m_ref)))
-    out["alp"] = alp_decay_constants((float(comb.br[i_ref]), float(comb.br_error[i_ref])), ul2s, float(comb.m_x[i_ref]))
+    m_a = float(comb.m_x[i_ref])
+    ul2s = ks_count.upper_limit(m_a, cl=_TWO_SIGMA_CL)
+    out["alp"] = alp_decay_constants((float(comb.br[i_ref]), float(comb.br_error[i_ref])), ul2s, m_a)
     m_best = comb.best()["m_X"]
     b0, e0 = comb.best()["BR_KX"], comb.best()["BR_KX_error"]
     brs = np.linspace(max(b0 - 4 * e0, 0.0), b0 + 4 * e0, 17)
-    prof = br_profile(lk, m_best, brs, external=as_penalties(k_cons) if "combined" in scans else ())
+    ext = k_external if "combined" in scans else as_penalties(constraints("K")) if "combined-published" in scans else ()
+    prof = br_profile(lk, m_best, brs, external=ext)
     chi2_k = CubicSpline(brs, prof - prof.min())
-    out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, ks_cons, m_best, dim=d) for d in (4, 5, 6)}
+    chi2_ks = _kstar_chi2(ks_count, m_best)
+    out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, chi2_ks, m_best, dim=d) for d in (4, 5, 6)}
     out["zprime_profile"] = {"m_X": m_best, "BR_KX": brs.tolist(), "delta_twice_nll": (prof - prof.min()).tolist()}
     return out
+
+
+def _kstar_chi2(ks_count: CountingLikelihood, m_x: float):
+    """chi^2_K*(BR(B0 -> K*0 X)) of the counting channels at m_x, zero at its minimum."""
+    c0 = float(ks_count.chi2(ks_count.best_fit(m_x)[0], m_x))
+    return lambda br: ks_count.chi2(br, m_x) - c0
+
+
+def kstar_limits(ks_count: CountingLikelihood, masses: np.ndarray, *, m_ref: float = 2.0) -> dict[str, Any]:
+    """Upper limits on BR(B0 -> K*0 X) (BR(B+ -> K*+ X) tied by isospin x lifetimes) versus m_X.
+
+    CLs at 90% CL and at the 2 sigma CL Phi(2) = 0.977 (:meth:`CountingLikelihood.upper_limit`),
+    the one-sided profile-likelihood 90% limit next to them; inf where no channel accepts X
+    (above m_B - m_K*). With the SM-averaged efficiencies (no q^2 information in the inputs) the
+    limit is the same at every mass below threshold. ``*_value``: at the mass nearest ``m_ref``.
+    """
+    masses = np.asarray(masses, float)
+    ul90 = [ks_count.upper_limit(float(m)) for m in masses]
+    ul2s = [ks_count.upper_limit(float(m), cl=_TWO_SIGMA_CL) for m in masses]
+    prof = [ks_count.upper_limit(float(m), method="profile") for m in masses]
+    i_ref = int(np.argmin(np.abs(masses - m_ref)))
+    return {
+        "m_X": masses.tolist(),
+        "method": "CLs (counting channels: " + ", ".join(c.id for c in ks_count.channels) + ")",
+        "BR_KstarX_UL90": ul90,
+        "BR_KstarX_2sigma_list": ul2s,
+        "BR_KstarX_UL90_profile": prof,
+        "BR_KstarX_UL90_value": ul90[i_ref],
+        "BR_KstarX_2sigma": ul2s[i_ref],
+        "m_ref": float(masses[i_ref]),
+    }
 
 
 def best_fit_br(result: dict[str, Any], treatment: str) -> tuple[float, float, float, float]:

@@ -1,9 +1,12 @@
 """BaBar 2013 and Belle 2017 B -> K(*) nu nubar results as chi^2 terms in the X branching ratio.
 
-003 fits BaBar's binned s_B = q^2/m_B^2 spectra; those are not public as data, and the
-per-channel counting inputs (observed events, background, efficiency x N_BB) of BaBar 2013
-(arXiv:1303.7465) and Belle 2017 (arXiv:1702.03224) were not available to fitkit either. What
-is used instead are the published branching ratios and limits (cards
+Superseded in the 003 analysis (:mod:`fitkit.inference.light_x`, treatment "combined") by the
+per-channel counting likelihoods of :mod:`fitkit.likelihood.counting` (observed events,
+backgrounds, K+ and K0S / K*+ and K*0 channels, mass-dependent acceptance); kept as the
+"combined-published" treatment and for the 000 / plotting uses of the published numbers.
+
+003 fits BaBar's binned s_B = q^2/m_B^2 spectra; those are not public as data. What is used
+here are the published branching ratios and limits (cards
 ``data/bknunu/babar_2013_bknunu.yaml`` and ``data/bknunu/limits/belle_2017_bknunu.yaml``,
 ``data/darkphoton/limits/belle_2017_kstarnunu.yaml``):
 

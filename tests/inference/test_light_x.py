@@ -42,3 +42,32 @@ def test_offline_analysis_on_the_simplified_card():
     best = r["scans"]["maps"]["best"]
     assert best["m_X"] == pytest.approx(2.1) and best["significance_local"] > 3.0
     assert r["alp"]["F_V"] > 1e8 and np.isfinite(r["kstar_limit"]["BR_KstarX_UL90_value"])
+
+
+def test_kstar_limits_from_counting_channels_vs_mass():
+    """CLs limits on BR(B0 -> K*0 X): flat below threshold (SM-averaged efficiencies), inf above,
+    the 2 sigma bound above the 90% one, within a factor 1.5 of the profile-likelihood limit."""
+    from fitkit.constants import M_B0, M_KSTAR0
+    from fitkit.inference.light_x import kstar_limits
+    from fitkit.likelihood.counting import counting_likelihood
+
+    masses = np.array([0.5, 2.0, M_B0 - M_KSTAR0 + 0.05])
+    lim = kstar_limits(counting_likelihood("K*"), masses, m_ref=2.0)
+    ul = np.asarray(lim["BR_KstarX_UL90"])
+    assert ul[0] == pytest.approx(ul[1], rel=1e-12) and np.isinf(ul[2])
+    assert lim["BR_KstarX_UL90_value"] == pytest.approx(ul[1], rel=1e-12)
+    assert 1e-5 < ul[1] < lim["BR_KstarX_2sigma"] < 3e-5
+    assert lim["BR_KstarX_UL90_profile"][1] == pytest.approx(ul[1], rel=0.5)
+
+
+def test_zprime_with_the_kstar_counting_chi2():
+    """The K* counting chi^2 (a callable) bounds the axial coupling like the published-BR list."""
+    from fitkit.inference.light_x import _kstar_chi2
+    from fitkit.likelihood.counting import counting_likelihood
+
+    brs = np.linspace(0.0, 2e-5, 41)
+    chi2_k = CubicSpline(brs, ((brs - 8e-6) / 2.5e-6) ** 2)
+    chi2_ks = _kstar_chi2(counting_likelihood("K*"), 2.0)
+    res = zprime_couplings(chi2_k, chi2_ks, 2.0, dim=4, n=81)
+    assert res["chi2_min"] < 3.0
+    assert abs(res["g_A"]) < abs(res["g_V"])
