@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.interpolate import CubicSpline  # noqa: E402
 
-from fitkit.likelihood.bknunu_external import constraints, total_chi2  # noqa: E402
+from fitkit.likelihood.counting import counting_likelihood  # noqa: E402
 from fitkit.models.light_invisible import ZPrime  # noqa: E402
 from fitkit.plotting.save import save_figure  # noqa: E402
 
@@ -56,11 +56,11 @@ def plot_zprime(result: dict[str, Any], path: str | Path) -> Path:
     prof = result["zprime_profile"]
     m_z = float(prof["m_X"])
     chi2_k = CubicSpline(np.asarray(prof["BR_KX"]), np.asarray(prof["delta_twice_nll"]))
-    ks = constraints("K*")
+    ks = counting_likelihood("K*")  # BaBar 2013 + Belle 2017 K* counting channels at m_Z'
     bk = np.linspace(prof["BR_KX"][0], prof["BR_KX"][-1], 200)
     bks = np.linspace(0.0, 8e-5, 200)
     gk, gks = np.meshgrid(bk, bks, indexing="ij")
-    chi = chi2_k(gk) + total_chi2(ks, gks)
+    chi = chi2_k(gk) + ks.chi2(gks, m_z)
     chi -= chi.min()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
     ax1.contourf(gk * 1e6, gks * 1e5, chi, levels=[0, 2.3, 6.18], colors=["#d62728", "#f4a3a3"], alpha=0.7)
