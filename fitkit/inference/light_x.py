@@ -11,7 +11,9 @@ card):
    with their published branching ratios / limits as Gaussian penalties
    (:mod:`fitkit.likelihood.bknunu_external`);
 3. optionally background-only toys of the Belle II scan for the global significance
-   (:mod:`fitkit.inference.toys`) with the Gross-Vitells estimate (:mod:`fitkit.inference.lee`);
+   (:mod:`fitkit.inference.toys`: statistic T = the profile-likelihood Z at the highest peaks of
+   the score scan, the same on data, ``lee.t_obs``, and on toys) with the Gross-Vitells estimate
+   (:mod:`fitkit.inference.lee`);
 4. the B -> K* X upper limit versus m_X (90% CL, CLs of the BaBar and Belle K*+ and K*0 counting
    channels; the one-sided profile-likelihood limit next to it) and the 2 sigma (CL = Phi(2)) bound;
 5. the ALP decay constants F_V = 2f/|g_V| (from the combined BR(B -> K a) at m_a, 003 eq. (15))
@@ -37,7 +39,7 @@ from scipy.interpolate import CubicSpline
 from fitkit.constants import M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
-from fitkit.inference.toys import run_toys, score_scan
+from fitkit.inference.toys import run_toys, scan_statistic, score_scan
 from fitkit.likelihood.belle2_knunu import Belle2Knunu, LightXScan
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
@@ -180,14 +182,20 @@ def light_x_analysis(
     # look-elsewhere
     templates = lk.line_yields(masses) * 1e-6
     z_score, theta0 = score_scan(lk, templates)
+    t_obs, j_obs = scan_statistic(lk, templates, z_score, theta0)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
     u0 = 1.0
-    lee: dict[str, Any] = {"z_score_max": float(z_score.max()), "upcrossings_observed": int(upcrossings(q_obs[None, :], u0)[0])}
+    lee: dict[str, Any] = {
+        "z_score_max": float(z_score.max()),
+        "t_obs": t_obs,
+        "m_obs": float(masses[j_obs]),
+        "upcrossings_observed": int(upcrossings(q_obs[None, :], u0)[0]),
+    }
     if toys > 0:
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
         res = run_toys(lk.directory, masses, theta0, n_toys=toys, seed=seed, workers=workers)
-        p_glob, z_glob = global_significance(float(z_score.max()), res.z_max)
+        p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
         # Gross-Vitells with <N(u0)> from the toys' maximum: one crossing per toy above u0 at least
         n_up = float(np.mean(q_toys > u0))
@@ -203,7 +211,7 @@ def light_x_analysis(
         )
         out["significance_global"] = z_glob
     n_up_obs = max(lee["upcrossings_observed"], 1)
-    lee["gross_vitells_p_global"] = gross_vitells(float(z_score.max()) ** 2, n_up=n_up_obs, u0=u0)
+    lee["gross_vitells_p_global"] = gross_vitells(max(t_obs, 0.0) ** 2, n_up=n_up_obs, u0=u0)
     lee["gross_vitells_significance_global"] = z_from_p(lee["gross_vitells_p_global"])
     out["lee"] = lee
     # K* X limits versus m_X from the K* counting channels (BaBar + Belle)

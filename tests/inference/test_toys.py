@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
-from fitkit.inference.toys import run_toys, score_scan, toy_seeds
+from fitkit.inference.toys import run_toys, scan_statistic, score_scan, toy_seeds
 
 SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
 DIR = SHARED / "belle2_knunu_2023"
@@ -58,3 +58,19 @@ def test_serial_and_dask_toys_are_identical(lk):
     assert np.array_equal(serial.z_max, parallel.z_max) and np.array_equal(serial.m_best, parallel.m_best)
     other = run_toys(DIR, masses, theta0, n_toys=3, seed=12, chunk=3)
     assert not np.array_equal(serial.z_max, other.z_max)
+
+
+@needs
+@pytest.mark.slow
+def test_scan_statistic_is_the_likelihood_ratio_at_the_excess(lk):
+    """On the data the score overshoots (3.98 sigma); T is the profile LRT of the scan (3.63 sigma)."""
+    masses = np.linspace(1.5, 2.7, 13)
+    templates = lk.line_yields(masses) * 1e-6
+    z, null = score_scan(lk, templates)
+    t, j = scan_statistic(lk, templates, z, null)
+    lrt = lk.scan_light_x(masses[j : j + 1]).z_local[0]
+    assert t == pytest.approx(lrt, abs=0.02) and t == pytest.approx(3.63, abs=0.05)
+    assert z.max() > t + 0.2
+    # below the refinement threshold the score itself is the statistic
+    t_low, j_low = scan_statistic(lk, templates, z, null, z_min=10.0)
+    assert t_low == z.max() and j_low == int(np.argmax(z))
