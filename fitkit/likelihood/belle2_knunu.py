@@ -394,8 +394,13 @@ def _fit_with_callables(
     one-dimensional minimisation of exact profiles (each ~1 s).
     """
     free = _constrained_fit(lk, yields, br_free=True, br_value=0.0, start=start, data=data, hesse=True, external=tuples)
-    b0, s, t0 = free.values[_NP_NORM], max(free.errors[_NP_NORM], 1e-6), free.twice_nll
-    grid = np.linspace(b0 - 10.0 * s, b0 + 10.0 * s, 4001)
+    b0, s, t0 = free.values[_NP_NORM], free.errors[_NP_NORM], free.twice_nll
+    if np.isfinite(s) and s > 0:
+        s = max(s, 1e-6)
+        grid = np.linspace(b0 - 10.0 * s, b0 + 10.0 * s, 4001)
+    else:  # no Belle II information on b (the X template vanishes above the maps' q^2 range): flat profile
+        s = math.inf
+        grid = np.linspace(*lk._limits(100.0)[_NP_NORM], 20001)
     ext = _callables_chi2(calls, grid, m_x)
     nfcn, res, b = free.nfcn, free, b0
     for _ in range(2):

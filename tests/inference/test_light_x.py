@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.interpolate import CubicSpline
@@ -9,6 +12,9 @@ from scipy.interpolate import CubicSpline
 from fitkit.inference.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
 from fitkit.likelihood.bknunu_external import constraints
 from fitkit.models.light_invisible import ALP, ZPrime
+
+_SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+_FULL = _SHARED / "belle2_knunu_2023"
 
 
 def test_alp_decay_constant_inverts_eq_15():
@@ -71,3 +77,20 @@ def test_zprime_with_the_kstar_counting_chi2():
     res = zprime_couplings(chi2_k, chi2_ks, 2.0, dim=4, n=81)
     assert res["chi2_min"] < 3.0
     assert abs(res["g_A"]) < abs(res["g_V"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _FULL.exists(), reason="no shared data")
+def test_combination_above_the_maps_range_is_the_counting_result():
+    """Where the Belle II X template vanishes (m_X = 4.69 GeV) its profile is flat: the combined
+    fit is the BaBar/Belle counting fit alone (no NaN from a failed HESSE of the Belle II fit)."""
+    from fitkit.likelihood.belle2_knunu import Belle2Knunu
+    from fitkit.likelihood.counting import counting_likelihood
+
+    lk = Belle2Knunu(_FULL)
+    k = counting_likelihood("K")
+    m = np.array([4.69])
+    assert lk.line_yields(m).sum() == 0.0
+    r = lk.scan_light_x(m, external=[k.external()])
+    assert r.br[0] == pytest.approx(float(k.best_fit(4.69)[0]), rel=0.02)
+    assert np.isfinite(r.br_error[0]) and r.br_error[0] > 2e-6
