@@ -11,8 +11,8 @@ rises at least ``RUNNER_UP_BARRIER`` (= 1) above the higher of the two. Points i
 (a parameter the data do not fix) are therefore not reported as separate solutions, and only
 minima inside the 3 sigma region of the free parameters (chi2 - chi2_min below the 99.73 %
 quantile of chi^2 with n_free degrees of freedom, 11.83 for two) are listed: the islands of
-the 1/2/3 sigma contour plots. Nuisance
-parameters of the terms (e.g. pyhf) are profiled by MIGRAD.
+the 1/2/3 sigma contour plots. Nuisance parameters of the terms (e.g. pyhf) are profiled by
+MIGRAD.
 
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
@@ -38,6 +38,7 @@ Progress = Callable[[int, int], None]
 
 #: Minimum rise of the cost between two minima for both to count as separate solutions.
 RUNNER_UP_BARRIER: float = 1.0
+
 
 def significance_from_delta_chi2(delta: float, ndof: int) -> float:
     """Gaussian-equivalent significance of a chi^2 improvement ``delta`` with ``ndof`` dof.
