@@ -22,7 +22,7 @@ The theory error sigma_th is the card's SM uncertainty (002 sec. 5: "we take the
 estimated by flavio"), either as it stands (``theory_errors="absolute"``, default) or scaled with
 the prediction, sigma_th(X) = sigma_th,SM |B_th(X)| / B_SM (``"relative"``): the form-factor and
 CKM errors that dominate sigma_th,SM are multiplicative, and flavio's uncertainty of a new-physics
-prediction (``flavio.np_uncertainty``) scales with the rate in the same way.
+prediction (``flavio.np_uncertainty``) scales approximately with the rate.
 """
 
 from __future__ import annotations
