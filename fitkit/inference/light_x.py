@@ -179,7 +179,24 @@ def light_x_analysis(
     main = scans.get("maps") or next(iter(scans.values()))
     best = main.best()
     out["significance_local"] = best["significance_local"]
-    # look-elsewhere
+    # K* X limits versus m_X from the K* counting channels (BaBar + Belle)
+    out["kstar_limit"] = kstar_limits(ks_count, masses, m_ref=m_ref)
+    # ALP and Z' at the reference / best mass of the combined scan
+    comb = scans.get("combined") or main
+    i_ref = int(np.argmin(np.abs(comb.m_x - m_ref)))
+    m_a = float(comb.m_x[i_ref])
+    ul2s = ks_count.upper_limit(m_a, cl=_TWO_SIGMA_CL)
+    out["alp"] = alp_decay_constants((float(comb.br[i_ref]), float(comb.br_error[i_ref])), ul2s, m_a)
+    m_best = comb.best()["m_X"]
+    b0, e0 = comb.best()["BR_KX"], comb.best()["BR_KX_error"]
+    brs = np.linspace(max(b0 - 4 * e0, 0.0), b0 + 4 * e0, 17)
+    ext = k_external if "combined" in scans else as_penalties(constraints("K")) if "combined-published" in scans else ()
+    prof = br_profile(lk, m_best, brs, external=ext)
+    chi2_k = CubicSpline(brs, prof - prof.min())
+    chi2_ks = _kstar_chi2(ks_count, m_best)
+    out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, chi2_ks, m_best, dim=d) for d in (4, 5, 6)}
+    out["zprime_profile"] = {"m_X": m_best, "BR_KX": brs.tolist(), "delta_twice_nll": (prof - prof.min()).tolist()}
+    # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
     templates = lk.line_yields(masses) * 1e-6
     z_score, theta0 = score_scan(lk, templates)
     t_obs, j_obs = scan_statistic(lk, templates, z_score, theta0)
@@ -214,23 +231,6 @@ def light_x_analysis(
     lee["gross_vitells_p_global"] = gross_vitells(max(t_obs, 0.0) ** 2, n_up=n_up_obs, u0=u0)
     lee["gross_vitells_significance_global"] = z_from_p(lee["gross_vitells_p_global"])
     out["lee"] = lee
-    # K* X limits versus m_X from the K* counting channels (BaBar + Belle)
-    out["kstar_limit"] = kstar_limits(ks_count, masses, m_ref=m_ref)
-    # ALP and Z' at the reference / best mass of the combined scan
-    comb = scans.get("combined") or main
-    i_ref = int(np.argmin(np.abs(comb.m_x - m_ref)))
-    m_a = float(comb.m_x[i_ref])
-    ul2s = ks_count.upper_limit(m_a, cl=_TWO_SIGMA_CL)
-    out["alp"] = alp_decay_constants((float(comb.br[i_ref]), float(comb.br_error[i_ref])), ul2s, m_a)
-    m_best = comb.best()["m_X"]
-    b0, e0 = comb.best()["BR_KX"], comb.best()["BR_KX_error"]
-    brs = np.linspace(max(b0 - 4 * e0, 0.0), b0 + 4 * e0, 17)
-    ext = k_external if "combined" in scans else as_penalties(constraints("K")) if "combined-published" in scans else ()
-    prof = br_profile(lk, m_best, brs, external=ext)
-    chi2_k = CubicSpline(brs, prof - prof.min())
-    chi2_ks = _kstar_chi2(ks_count, m_best)
-    out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, chi2_ks, m_best, dim=d) for d in (4, 5, 6)}
-    out["zprime_profile"] = {"m_X": m_best, "BR_KX": brs.tolist(), "delta_twice_nll": (prof - prof.min()).tolist()}
     return out
 
 

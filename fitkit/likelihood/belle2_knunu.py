@@ -173,8 +173,8 @@ class LightXScan(NamedTuple):
     treatment: str
 
     def best(self) -> dict[str, float]:
-        """The mass of largest -2 Delta ln L and its numbers."""
-        i = int(np.argmax(self.delta))
+        """The mass of largest -2 Delta ln L and its numbers (masses where it is NaN are skipped)."""
+        i = int(np.nanargmax(self.delta))
         return {
             "m_X": float(self.m_x[i]),
             "BR_KX": float(self.br[i]),
