@@ -53,7 +53,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -561,6 +561,3 @@ def counting_likelihood(
         sel = [c for c in sel if c.experiment in experiments]
     return CountingLikelihood(tuple(sel), kind, include_sm=include_sm)
 
-
-#: A callable external chi^2 term: (BR in units of 1e-6, m_X or None) -> chi^2.
-ExternalChi2 = Callable[[np.ndarray, float | None], np.ndarray]
