@@ -24,6 +24,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from fitkit.cli._paths import check_output_file
 from fitkit.cli.core import parse_assignments
 from fitkit.constraints import CONSTRAINTS, PARAMETERS, evaluate
 from fitkit.constraints.base import CASE_DEFAULTS
@@ -109,15 +110,19 @@ def constraints_cmd(
     for n in names:
         if n not in CONSTRAINTS:
             raise InputError(f"unknown constraint; use {', '.join(CONSTRAINTS)}", entry=n, field="--only")
+    if plot:
+        check_output_file(plot, option="--plot")
+        for p in plane:
+            if p not in PARAMETERS:
+                raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=p, field="--plane")
+        if plane[0] == plane[1]:
+            raise InputError("the two --plane parameters are the same", entry=plane[1], field="--plane")
     case, point, where = resolve_point(name, parse_assignments(at, option="--at"))
     rows = evaluate(point, case, names)  # type: ignore[arg-type]
     if plot:
         from fitkit.plotting.constraints import plot_exclusions
 
         x, y = plane
-        for p in plane:
-            if p not in PARAMETERS:
-                raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=p, field="--plane")
         ranges = dict(_RANGES)
         scan = None
         if with_scan:

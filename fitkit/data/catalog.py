@@ -29,9 +29,11 @@ NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "limits", "
 
 
 def default_data_dir() -> Path:
-    """``$FITKIT_DATA_DIR`` if set, else the ``data/`` folder next to the package."""
+    """``$FITKIT_DATA_DIR`` if set (it must be a folder), else the ``data/`` folder next to the package."""
     env = os.environ.get("FITKIT_DATA_DIR")
     if env:
+        if not Path(env).is_dir():
+            raise InputError(f"$FITKIT_DATA_DIR={env!r} is not a folder; unset it or point it to a copy of data/", field="FITKIT_DATA_DIR")
         return Path(env)
     return Path(__file__).resolve().parents[2] / "data"
 
@@ -61,16 +63,44 @@ def validation_error(exc: ValidationError, raw: dict, *, file: str, list_key: st
     return InputError(msg, file=file, entry=entry, field=field_name)
 
 
+#: Largest YAML input fitkit reads (bytes): the biggest card is ~30 kB.
+MAX_YAML_BYTES: int = 4_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses anchors and aliases: an alias "bomb" of 1 kB expands to
+    gigabytes (billion laughs); fitkit's cards and fit definitions never need them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            raise yaml.YAMLError(f"YAML anchors and aliases (&name, *name) are not allowed, at line {mark.line + 1}, column {mark.column + 1}")
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: Path) -> dict:
-    """Read a YAML mapping; malformed YAML raises :class:`InputError` with the line."""
+    """Read a YAML mapping (UTF-8, no anchors/aliases, at most :data:`MAX_YAML_BYTES`).
+
+    Every YAML input of fitkit (cards, fit definitions, theory inputs) goes through here; a bad
+    file raises :class:`InputError` naming the file (and the line for malformed YAML).
+    """
+    path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text())
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(f"file is larger than {MAX_YAML_BYTES} bytes", file=str(path))
+        text = path.read_bytes().decode("utf-8")
+        raw = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=str(path)) from None
+        raise InputError(f"malformed YAML{where}: {getattr(exc, 'problem', None) or exc}", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply", file=str(path)) from None
     if not isinstance(raw, dict):
         raise InputError("expected a YAML mapping at the top level", file=str(path))
     return raw
