@@ -53,13 +53,12 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified: bool, output: Path, as_json: bool) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
+    from fitkit.cli._paths import check_output_dir
     from fitkit.data.hepdata import dataset_dir
     from fitkit.inference.light_x import default_masses, light_x_analysis
     from fitkit.inference.results import write_json_atomic
     from fitkit.likelihood import shared_data_dir
     from fitkit.plotting.knunu import plot_light_x, plot_zprime
-
-    from fitkit.cli._paths import check_output_dir
 
     if not 2 <= points <= 10_000:
         raise InputError(f"need 2 to 10000 mass points, got {points}", field="--points")

@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from fitkit.data.schema import Card, Measurement
+from fitkit.data.schema import Card, Measurement, YieldsCard
 from fitkit.errors import InputError
 
-__all__ = ["Catalog", "load_card", "default_data_dir", "NON_CARD_AREAS", "validation_error"]
+__all__ = ["Catalog", "load_card", "load_yields_card", "default_data_dir", "NON_CARD_AREAS", "validation_error", "read_yaml"]
 
 #: Sub-folders of ``data/`` that hold inputs other than measurement cards (``limits``: upper
 #: limits read by :mod:`fitkit.likelihood.limits`; ``constraints``: inputs of :mod:`fitkit.constraints`;
@@ -116,6 +116,41 @@ def load_card(path: str | Path) -> Card:
         raise validation_error(exc, raw, file=str(path), list_key="measurements") from None
 
 
+def _check_references(cards: dict[str, tuple[Path, Card]]) -> None:
+    """Each ``supersedes`` names another known card; each measurement id is used by one card only."""
+    owner: dict[str, str] = {}
+    for cid, (path, card) in cards.items():
+        for s in card.supersedes:
+            if s == cid:
+                raise InputError("a card cannot supersede itself", file=str(path), entry=cid, field="supersedes")
+            if s not in cards:
+                raise InputError(f"supersedes unknown card id {s!r}", file=str(path), entry=cid, field="supersedes")
+        for m in card.measurements:
+            if m.id in owner:
+                raise InputError(f"measurement id is also used by card {owner[m.id]!r} ({cards[owner[m.id]][0]})",
+                                 file=str(path), entry=m.id, field="measurements.id")
+            owner[m.id] = cid
+
+
+def load_yields_card(path: str | Path) -> dict:
+    """Read and validate a yields card (:class:`~fitkit.data.schema.YieldsCard`); returns the mapping."""
+    path = Path(path)
+    raw = read_yaml(path)
+    try:
+        YieldsCard.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = list(err["loc"])
+        entry = None
+        if len(loc) >= 2 and loc[0] == "channels" and isinstance(loc[1], int):
+            ch = (raw.get("channels") or [None] * (loc[1] + 1))[loc[1]]
+            entry = str(ch.get("name")) if isinstance(ch, dict) and "name" in ch else f"#{loc[1]}"
+            loc = loc[2:]
+        msg = {"missing": "required field is missing", "extra_forbidden": "unknown field"}.get(err["type"], err["msg"])
+        raise InputError(msg, file=str(path), entry=entry, field=".".join(str(x) for x in loc) or None) from None
+    return raw
+
+
 @dataclass
 class Catalog:
     """All cards under a data folder, validated on load."""
@@ -148,6 +183,7 @@ class Catalog:
                         f"card id {card.id!r} is also used by {cards[card.id][0]}", file=str(p), field="id"
                     )
                 cards[card.id] = (p, card)
+            _check_references(cards)
             self._cards = cards
         return self._cards
 

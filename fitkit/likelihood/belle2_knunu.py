@@ -199,10 +199,10 @@ class Belle2Knunu:
 
     def __post_init__(self) -> None:
         if self.directory is None:
-            from fitkit.data.catalog import default_data_dir, read_yaml
+            from fitkit.data.catalog import default_data_dir, load_yields_card
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = simplified_spec(read_yaml(card_path))
+            spec = simplified_spec(load_yields_card(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
@@ -528,9 +528,9 @@ def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
-    from fitkit.data.catalog import default_data_dir, read_yaml
+    from fitkit.data.catalog import default_data_dir, load_yields_card
 
-    card = read_yaml(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    card = load_yields_card(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
     try:
         return CompiledWorkspace(simplified_spec(card))
     except (KeyError, TypeError) as exc:
