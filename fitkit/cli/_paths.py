@@ -39,13 +39,17 @@ def _probe(folder: Path, path: Path, option: str) -> None:
     os.unlink(name)
 
 
-def check_output_dir(path: str | Path, *, option: str = "--output") -> Path:
-    """``path`` is (or can be created as) a writable folder; it is not created here."""
+def check_output_dir(path: str | Path, *, option: str = "--output", named: Path | None = None) -> Path:
+    """``path`` is (or can be created as) a writable folder; it is not created here.
+
+    ``named``: the path the user gave, for the message (default ``path``).
+    """
     path = Path(path)
+    shown = named or path
     q = _first_existing(path)
     if not q.is_dir():
-        raise InputError(f"{q} is a file, not a folder", file=str(path), field=option)
-    _probe(q, path, option)
+        raise InputError(f"{q} is a file, not a folder", file=str(shown), field=option)
+    _probe(q, shown, option)
     return path
 
 
@@ -58,7 +62,7 @@ def check_output_file(path: str | Path, *, option: str = "--plot", suffixes: fro
         raise InputError("is a folder, not a file", file=str(path), field=option)
     if path.exists() and not os.access(path, os.W_OK):
         raise InputError("file is not writable", file=str(path), field=option)
-    check_output_dir(path.parent, option=option)
+    check_output_dir(path.parent, option=option, named=path)
     return path
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fitkit.data.observables import parse_observable
 
@@ -48,8 +48,22 @@ MAX_MAGNITUDE: float = 1e30
 #: Smallest uncertainty component in card units (the same reason).
 MIN_ERROR: float = 1e-30
 
-_Finite = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
-_Scale = Annotated[float, Field(gt=0, allow_inf_nan=False, ge=MIN_ERROR, le=MAX_MAGNITUDE)]
+
+
+def _bounded(v: float) -> float:
+    if abs(v) > MAX_MAGNITUDE:
+        raise ValueError(f"magnitude must be at most {MAX_MAGNITUDE:g}, got {v:g}")
+    return v
+
+
+def _sane_scale(v: float) -> float:
+    if not MIN_ERROR <= v <= MAX_MAGNITUDE:
+        raise ValueError(f"scale must be in [{MIN_ERROR:g}, {MAX_MAGNITUDE:g}], got {v:g}")
+    return v
+
+
+_Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_bounded)]
+_Scale = Annotated[float, Field(gt=0, allow_inf_nan=False), AfterValidator(_sane_scale)]
 
 
 class _Strict(BaseModel):
@@ -230,7 +244,7 @@ class Measurement(BaseModel):
         return math.sqrt(sum(((u + d) / 2) ** 2 for u, d in self.errors.values()))
 
 
-_Count = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+_Count = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_bounded)]
 
 
 class YieldsSample(_Strict):

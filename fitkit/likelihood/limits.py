@@ -104,8 +104,9 @@ class LimitFile(_Strict):
 
 
 def load_limit_file(path: str | Path) -> LimitFile:
-    """Read and validate one file of upper limits (errors name the file, the limit id and the field)."""
-    return _load_file(str(path))
+    """Read and validate one file of upper limits now (not the cached copy); errors name the file,
+    the limit id and the field."""
+    return _load_file.__wrapped__(str(path))
 
 
 @cache
