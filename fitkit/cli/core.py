@@ -72,7 +72,7 @@ def _fit_table(r: FitResult) -> Table:
         t.add_row("p-value", "n/a" if r.p_value is None else f"{r.p_value:.3g}")
     t.add_row("pull wrt SM", f"{r.pull_sm:.2f}")
     for name, p in r.parameters.items():
-        flag = f"  [at {p.at_bound} bound]" if p.at_bound else ""
+        flag = f"  (at {p.at_bound} bound)" if p.at_bound else ""
         t.add_row(name, f"{p.value:.4g} ± {p.error:.2g} {p.unit}{flag}")
     for i, m in enumerate(r.runners_up, start=1):
         at = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters.items())
