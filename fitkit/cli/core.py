@@ -291,9 +291,9 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     ``incomplete`` while it runs, and its older outputs are replaced.
     """
     names = names or tuple(p.stem for p in definition_paths())
-    for n in names:  # validate everything before computing anything
+    for n in names:  # validate everything (definitions, models, terms, cards) before writing anything
         check_fit_name(n, field="NAMES")
-        load_definition(n)
+        api.problem(n)
     check_output_dir(output)
     toys = load_toys_result(toys_result) if toys_result else None
     summary_path = output / "summary.json"
