@@ -278,3 +278,10 @@ def test_yaml_alias_bomb_in_a_card_is_refused(data_dir: Path, workdir: Path, cap
 def test_yaml_alias_in_a_fit_definition_is_refused(fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _variant(fitdefs, "alias", "data: {tags: [bsll]}", "data: &sel {tags: [bsll]}\nsame: *sel")
     fails(["chi2", "alias"], capsys, str(path), "anchors and aliases")
+
+
+def test_constraints_negative_mass_and_plot_under_a_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fails(["constraints", "darkz-A", "--at", "M_ZD=-1"], capsys, "entry M_ZD", "field --at", "must be > 0 GeV")
+    (workdir / "afile").write_text("x")
+    fails(["constraints", "darkz-A", "--at", "M_ZD=0.1", "--plot", "afile/x.png"], capsys, "afile/x.png", "field --plot")
+    fails(["constraints", "darkz-A", "--at", "M_ZD=0.1", "--plot", "x.png", "--plane", "M_ZD", "M_ZD"], capsys, "field --plane")

@@ -111,3 +111,12 @@ def test_chi2_non_finite_is_an_error(workdir: Path, capsys: pytest.CaptureFixtur
     monkeypatch.setattr(core, "evaluate", lambda problem, values: float("nan"))
     line = fails(["chi2", "bsll-sm"], capsys, "fit bsll-sm", "chi2 is not a finite number (nan)")
     assert "chi2 =" not in line
+
+
+def test_fit_minos_errors_in_json(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """MINOS errors, when computed, are in the JSON (asymmetric, around the best fit)."""
+    code, out, err = _run(["fit", "knunu-belle2-sm", "--minos", "--json"], capsys)
+    assert code == 0, err
+    mu = json.loads(out)["parameters"]["mu"]
+    assert mu["minos_lower"] < 0 < mu["minos_upper"]
+    assert abs(mu["minos_upper"] - mu["minos_lower"]) == pytest.approx(2 * mu["error"], rel=0.3)
