@@ -191,8 +191,6 @@ def load_definition(name_or_path: str | Path, directory: Path | None = None) -> 
     if d.data is None and not d.terms:
         raise InputError("a fit needs `data` (a selection) or `terms`", file=str(p), field="terms")
     for i, term in enumerate(d.terms):
-        if not isinstance(term, dict):
-            raise InputError("a term must be a mapping", file=str(p), entry=f"#{i}", field="terms")
         if "data" in term:
             try:
                 Selection.model_validate(term["data"])

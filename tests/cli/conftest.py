@@ -22,17 +22,23 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return wd
 
 
-def fails(argv: list[str], capsys: pytest.CaptureFixture[str], *needles: str, root: Path | None = None) -> str:
-    """Run ``fitkit argv``; assert exit 2, one line on stderr containing every needle, nothing on
-    stdout, no traceback, and no new file under ``root`` (default: the working directory)."""
-    root = root or Path.cwd()
-    before = _files(root)
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``fitkit argv`` in-process: (exit code, stdout, stderr)."""
     code = 0
     try:
         main(argv)
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fails(argv: list[str], capsys: pytest.CaptureFixture[str], *needles: str, root: Path | None = None) -> str:
+    """Run ``fitkit argv``; assert exit 2, one line on stderr containing every needle, nothing on
+    stdout, no traceback, and no new file under ``root`` (default: the working directory)."""
+    root = root or Path.cwd()
+    before = _files(root)
+    code, out, err = run_cli(argv, capsys)
     assert code == 2, (code, out, err)
     assert out == ""
     line = err.strip()

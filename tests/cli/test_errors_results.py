@@ -8,20 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fitkit.cli import main
 from tests.cli.conftest import fails
+from tests.cli.conftest import run_cli as _run
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_run_updates_summary_removes_stale_outputs_and_temporaries(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
