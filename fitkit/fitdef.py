@@ -13,20 +13,29 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from fitkit import __version__
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
-from fitkit.models import get_model
+from fitkit.models import get_model, model_factory
 from fitkit.models.base import Model, Parameter
 
 __all__ = [
@@ -245,6 +254,25 @@ def _provenance(defn: FitDefinition, cards: list[Path]) -> dict[str, str]:
     return {"sha256": h.hexdigest(), "fitkit_version": __version__, "definition": str(defn.path)}
 
 
+def _check_option_types(defn: FitDefinition) -> None:
+    """Each model option against the type annotation of the model's constructor (pydantic, lax:
+    ``n_nu: abc`` is refused as options.n_nu before the model is built)."""
+    try:
+        target = inspect.unwrap(model_factory(defn.model))
+    except InputError as exc:
+        raise InputError(exc.message, file=defn.path, entry=defn.name, field="model") from None
+    try:
+        hints = get_type_hints(target.__init__ if inspect.isclass(target) else target)
+    except (NameError, TypeError):  # annotations that do not resolve: the model's own checks remain
+        return
+    for key, value in defn.options.items():
+        if key in hints:
+            try:
+                TypeAdapter(hints[key]).validate_python(value)
+            except ValidationError as exc:
+                raise InputError(exc.errors()[0]["msg"], file=defn.path, entry=defn.name, field=f"options.{key}") from None
+
+
 def _option_named(options: dict[str, Any], message: str) -> str:
     """``options.<key>`` for the option whose key or value the model's error message names."""
     for key, value in options.items():
@@ -257,6 +285,7 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     """Build the model and the likelihood terms of a definition and check its parameter names."""
     file = defn.path
     catalog = catalog or Catalog()
+    _check_option_types(defn)
     try:
         model = get_model(defn.model, **defn.options)
     except InputError as exc:

@@ -222,6 +222,10 @@ class Catalog:
                 raise InputError(f"unknown measurement id(s): {', '.join(missing)}", file=str(self.root))
             ms = [by_id[i] for i in ids]
         if exclude_ids:
+            known = {e.id for _, c in self.cards.values() for e in c.measurements}
+            unknown_ex = sorted(set(exclude_ids) - known)
+            if unknown_ex:
+                raise InputError(f"unknown measurement id(s) in exclude_ids: {', '.join(unknown_ex)}", file=str(self.root), field="exclude_ids")
             ms = [m for m in ms if m.id not in set(exclude_ids)]
         return ms
 

@@ -57,12 +57,15 @@ def test_missing_data_dir_even_for_help(tmp_path: Path) -> None:
     [
         ("convention: physical}", "convention: physical, n_nu: abc}", "field options.n_nu"),
         ("convention: physical}", "convention: bogus}", "field options.convention"),
+        ("convention: physical}", "convention: physical, f_inv: abc}", "field options.f_inv"),
+        ("convention: physical}", "convention: physical, nwa: maybe}", "field options.nwa"),
+        ("convention: physical}", "convention: physical, n_nu: -3}", "field options.n_nu"),
         ("data: {tags: [bsll]}", "data: {tags: [[bsll]]}", "field data.tags.0"),
         ("grid: {M_ZD: 90", "grid: {M_ZD: -3", "field fit.grid.M_ZD"),
         ("points: [60, 40], method: grid}\n  - {x: M_ZD, y: eps,", "points: [60, 1], method: grid}\n  - {x: M_ZD, y: eps,", "field scans.0.points.1"),
         ("{x: M_ZD, y: eps_Z,", "{x: M_ZD, y: M_ZD,", "field scans.0"),
     ],
-    ids=["n_nu-abc", "convention-bogus", "tags-nested", "grid-negative", "scan-points-1", "scan-same-axes"],
+    ids=["n_nu-abc", "convention-bogus", "f_inv-abc", "nwa-maybe", "n_nu-negative", "tags-nested", "grid-negative", "scan-points-1", "scan-same-axes"],
 )
 def test_bad_fit_definition(fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, field: str) -> None:
     path = _variant(fitdefs, "bad", old, new)
@@ -234,8 +237,9 @@ def test_measurement_id_in_two_cards(data_dir: Path, workdir: Path, capsys: pyte
         ("data: {tags: [bsll]}", "terms: [{type: nonsense}]", ("field terms.type", "unknown likelihood term type")),
         ("data: {tags: [bsll]}", "data: {cards: [no_such_card]}", ("unknown card id(s): no_such_card",)),
         ("data: {tags: [bsll]}", "data: {tag: [bsll]}", ("field data.tag", "unknown field")),
+        ("data: {tags: [bsll]}", "data: {tags: [bsll], exclude_ids: [nope]}", ("field exclude_ids", "nope")),
     ],
-    ids=["model", "start-outside-bounds", "unknown-parameter", "term-type", "selection-card", "selection-key"],
+    ids=["model", "start-outside-bounds", "unknown-parameter", "term-type", "selection-card", "selection-key", "exclude-unknown-id"],
 )
 def test_data_validate_checks_what_fit_checks(
     fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, needles: tuple[str, ...]

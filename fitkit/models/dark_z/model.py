@@ -149,6 +149,8 @@ class DarkZModel(Model):
             raise InputError(f"unknown mode {mode!r}; use 'ratio' or 'native'", field="options.mode")
         if not 0.0 <= f_inv <= 10.0:
             raise InputError("f_inv must be in [0, 10]", field="options.f_inv")
+        if n_nu not in (1, 2, 3):
+            raise InputError(f"n_nu must be 1, 2 or 3 neutrino flavours, got {n_nu!r}", field="options.n_nu")
         if convention not in ("physical", "printed"):
             raise InputError(f"unknown convention {convention!r}; use 'physical' or 'printed'", field="options.convention")
         self.case, self.mode, self.convention = case, mode, convention
@@ -291,6 +293,7 @@ def _factory(case: Case):
         return DarkZModel(case, **options)  # type: ignore[arg-type]
 
     make.__doc__ = f"Case {case} of 002 (options: mode, convention, f_inv, n_nu, nwa, switch)."
+    make.__wrapped__ = DarkZModel  # type: ignore[attr-defined]  # the options' types (checked by fitkit.fitdef)
     return make
 
 
