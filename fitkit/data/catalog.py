@@ -68,8 +68,9 @@ MAX_YAML_BYTES: int = 4_000_000
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses anchors and aliases: an alias "bomb" of 1 kB expands to
-    gigabytes (billion laughs); fitkit's cards and fit definitions never need them."""
+    """``yaml.SafeLoader`` that refuses anchors and aliases (an alias "bomb" of 1 kB expands to
+    gigabytes: billion laughs; fitkit's cards and fit definitions never need them) and duplicate
+    keys (PyYAML would keep the last one silently)."""
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
         event = self.peek_event()
@@ -77,6 +78,18 @@ class _NoAliasLoader(yaml.SafeLoader):
             mark = event.start_mark
             raise yaml.YAMLError(f"YAML anchors and aliases (&name, *name) are not allowed, at line {mark.line + 1}, column {mark.column + 1}")
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if not isinstance(key, str | int | float | bool):
+                continue  # unhashable keys: the schema refuses them
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.YAMLError(f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def read_yaml(path: Path) -> dict:

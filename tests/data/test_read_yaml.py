@@ -56,3 +56,18 @@ def test_not_a_mapping(tmp_path: Path) -> None:
     p.write_text("- 1\n- 2\n")
     with pytest.raises(InputError, match="a.yaml: expected a YAML mapping"):
         read_yaml(p)
+
+
+def test_duplicate_keys_refused(tmp_path: Path) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("a: 1\nb: {c: 1, c: 2}\n")
+    with pytest.raises(InputError, match="a.yaml: malformed YAML: duplicate key 'c' at line 2"):
+        read_yaml(p)
+
+
+def test_every_yaml_file_of_the_repository_loads() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "data").rglob("*.yaml")), *sorted((root / "likelihoods").glob("*.yaml"))]
+    assert len(files) > 30
+    for p in files:
+        assert isinstance(read_yaml(p), dict)
