@@ -45,7 +45,8 @@ def validation_error(exc: ValidationError, raw: dict, *, file: str, list_key: st
     error inside item ``i`` names that item's id as the entry.
     """
     err = exc.errors()[0]
-    loc = list(err["loc"])
+    # drop pydantic's validator tags from the location (e.g. "function-after[_bounded(), float]")
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and "[" in p)]
     entry = None
     if len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
         items = raw.get(list_key) or []
