@@ -140,7 +140,7 @@ class ChannelEntry(_Strict):
     mode: Literal["B+->K+", "B0->K0", "B+->K*+", "B0->K*0"]
     final_state: str
     visible_fraction: Annotated[float, Field(gt=0, le=1)] = 1.0
-    n_obs: _NonNeg
+    n_obs: Annotated[int, Field(ge=0, le=10**9, strict=False)]  # an observed count: a whole number of events
     n_bkg: _Pos
     n_bkg_error: _NonNeg
     efficiency: Annotated[float, Field(gt=0, lt=1)] | None = None

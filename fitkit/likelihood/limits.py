@@ -84,7 +84,7 @@ class UpperLimit(_Strict):
     id: str
     observable: str
     process: str | None = None
-    upper_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    upper_limit: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]  # a branching ratio
     cl: Annotated[float, Field(gt=0, lt=1)]
     note: str | None = None
 

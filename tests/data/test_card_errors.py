@@ -63,3 +63,30 @@ def test_non_positive_definite_three_measurements(tmp_path: Path) -> None:
         load_card(p)
     p.write_text(GOOD_CARD + "  - id: m3" + third + corr.replace("-0.99", "0.98"))
     assert len(load_card(p).correlations) == 3
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "message"),
+    [
+        ("bknunu/counting/babar_2013_hta.yaml", "n_obs: 6\n", "n_obs: 6.5\n", "entry babar2013_Kp: field n_obs: Input should be a valid integer"),
+        ("bknunu/counting/babar_2013_hta.yaml", "n_obs: 6\n", "n_obs: 1.0e300\n", "entry babar2013_Kp: field n_obs:"),
+        ("bknunu/limits/belle_2017_bknunu.yaml", "upper_limit: 1.9e-5", "upper_limit: 1.0e300", "entry belle2017_Kp_nunu: field upper_limit:"),
+        ("bknunu/yields/belle2_2023_simplified.yaml", "mcstat: [25.5496,", "mcstat: [25.5496, 1.0,", "entry A__Bsig_H_reconstructed"),
+    ],
+    ids=["count-fraction", "count-1e300", "limit-1e300", "yields-bins"],
+)
+def test_bad_counting_limit_and_yields_files(tmp_path: Path, relative: str, old: str, new: str, message: str) -> None:
+    from fitkit.data.catalog import load_yields_card
+    from fitkit.likelihood.counting import load_counting_card
+    from fitkit.likelihood.limits import load_limit_file
+
+    loader = {"counting": load_counting_card, "limits": load_limit_file, "yields": load_yields_card}[relative.split("/")[1]]
+    text = (REPO / "data" / relative).read_text()
+    assert old in text
+    p = tmp_path / "file.yaml"
+    p.write_text(text.replace(old, new, 1))
+    with pytest.raises(InputError, match=f"file.yaml: {message}"):
+        loader(p)
