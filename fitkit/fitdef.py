@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from dataclasses import dataclass, field, replace
@@ -21,12 +20,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fitkit import __version__
+from fitkit.data import registry
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
 from fitkit.models import get_model
 from fitkit.models.base import Model, Parameter
+from fitkit.provenance import build as build_provenance
 
 __all__ = [
     "FreeParameter",
@@ -154,7 +154,7 @@ class FitProblem:
     fixed: dict[str, float]
     nuisance_start: dict[str, float] = field(default_factory=dict)
     nuisance_limits: dict[str, tuple[float, float]] = field(default_factory=dict)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cost(self) -> Any:
@@ -175,16 +175,6 @@ class FitProblem:
         return replace(self, free=free, fixed={**self.fixed, **values}, start={k: v for k, v in self.start.items() if k not in values})
 
 
-def _provenance(defn: FitDefinition, cards: list[Path]) -> dict[str, str]:
-    h = hashlib.sha256()
-    files = [Path(defn.path)] if defn.path else []
-    for f in [*files, *cards]:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    h.update(repr(sorted(defn.options.items())).encode())
-    return {"sha256": h.hexdigest(), "fitkit_version": __version__, "definition": str(defn.path)}
-
-
 def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitProblem:
     """Build the model and the likelihood terms of a definition and check its parameter names."""
     file = defn.path
@@ -196,7 +186,8 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     except TypeError as exc:
         raise InputError(f"bad model options: {exc}", file=file, entry=defn.name, field="options") from None
     context = TermContext(catalog=catalog, file=file)
-    costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+    with registry.track() as used:
+        costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:
@@ -234,7 +225,10 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     for c in costs:
         nuisance_start.update(getattr(c, "start", {}) or {})
         nuisance_limits.update(getattr(c, "limits", {}) or {})
-    card_paths = sorted({p for p, _ in catalog.cards.values()})
+    provenance = build_provenance(
+        definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
+        cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
+    )
     return FitProblem(
         name=defn.name,
         definition=defn,
@@ -245,5 +239,5 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         fixed=fixed,
         nuisance_start=nuisance_start,
         nuisance_limits=nuisance_limits,
-        provenance=_provenance(defn, card_paths),
+        provenance=provenance,
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from fitkit.data.registry import record_input
 from fitkit.data.schema import Card, Measurement
 from fitkit.errors import InputError
 
@@ -64,7 +65,9 @@ def validation_error(exc: ValidationError, raw: dict, *, file: str, list_key: st
 def read_yaml(path: Path) -> dict:
     """Read a YAML mapping; malformed YAML raises :class:`InputError` with the line."""
     try:
-        raw = yaml.safe_load(path.read_text())
+        content = path.read_bytes()
+        record_input(path, content)
+        raw = yaml.safe_load(content.decode())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -95,6 +98,8 @@ class Catalog:
     def __post_init__(self) -> None:
         self.root = Path(self.root)
         self._cards: dict[str, tuple[Path, Card]] | None = None
+        #: Card id -> path of every card that :meth:`select` returned measurements from (provenance).
+        self.selected: dict[str, Path] = {}
 
     def paths(self) -> list[Path]:
         """Card files, sorted, skipping :data:`NON_CARD_AREAS`."""
@@ -104,6 +109,7 @@ class Catalog:
             p
             for p in self.root.rglob("*.yaml")
             if not (set(p.relative_to(self.root).parts[:-1]) & NON_CARD_AREAS)
+            and p.relative_to(self.root).as_posix() != "registry.yaml"  # data/registry.yaml: fitkit.data.registry
         )
 
     @property
@@ -157,6 +163,7 @@ class Catalog:
             ms = [by_id[i] for i in ids]
         if exclude_ids:
             ms = [m for m in ms if m.id not in set(exclude_ids)]
+        self.selected.update({m.card: self.cards[m.card][0] for m in ms})
         return ms
 
     def correlations(self, measurements: Sequence[Measurement]) -> dict[tuple[str, str], float]:

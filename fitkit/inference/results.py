@@ -86,7 +86,7 @@ class FitResult:
     fixed: dict[str, float]
     observables: list[dict[str, Any]]
     runners_up: list[Minimum] = field(default_factory=list)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,7 +116,7 @@ class ScanResult:
     method: str = "grid"
     x_scale: str = "linear"
     y_scale: str = "linear"
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def delta_chi2(self) -> np.ndarray:
