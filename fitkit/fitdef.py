@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import math
 import os
@@ -31,12 +30,13 @@ from pydantic import (
     model_validator,
 )
 
-from fitkit import __version__
+from fitkit.data import registry
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
 from fitkit.models import get_model, model_factory
 from fitkit.models.base import Model, Parameter
+from fitkit.provenance import build as build_provenance
 
 __all__ = [
     "FreeParameter",
@@ -223,7 +223,7 @@ class FitProblem:
     fixed: dict[str, float]
     nuisance_start: dict[str, float] = field(default_factory=dict)
     nuisance_limits: dict[str, tuple[float, float]] = field(default_factory=dict)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cost(self) -> Any:
@@ -242,16 +242,6 @@ class FitProblem:
         """A copy with more parameters fixed (used by ``chi2 --at`` and by scans)."""
         free = [p for p in self.free if p.name not in values]
         return replace(self, free=free, fixed={**self.fixed, **values}, start={k: v for k, v in self.start.items() if k not in values})
-
-
-def _provenance(defn: FitDefinition, cards: list[Path]) -> dict[str, str]:
-    h = hashlib.sha256()
-    files = [Path(defn.path)] if defn.path else []
-    for f in [*files, *cards]:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    h.update(repr(sorted(defn.options.items())).encode())
-    return {"sha256": h.hexdigest(), "fitkit_version": __version__, "definition": str(defn.path)}
 
 
 def _check_option_types(defn: FitDefinition) -> None:
@@ -293,7 +283,8 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     except (TypeError, ValueError) as exc:
         raise InputError(f"bad model option: {exc}", file=file, entry=defn.name, field=_option_named(defn.options, str(exc))) from None
     context = TermContext(catalog=catalog, file=file)
-    costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+    with registry.track() as used:
+        costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:
@@ -331,7 +322,10 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     for c in costs:
         nuisance_start.update(getattr(c, "start", {}) or {})
         nuisance_limits.update(getattr(c, "limits", {}) or {})
-    card_paths = sorted({p for p, _ in catalog.cards.values()})
+    provenance = build_provenance(
+        definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
+        cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
+    )
     return FitProblem(
         name=defn.name,
         definition=defn,
@@ -342,5 +336,5 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         fixed=fixed,
         nuisance_start=nuisance_start,
         nuisance_limits=nuisance_limits,
-        provenance=_provenance(defn, card_paths),
+        provenance=provenance,
     )

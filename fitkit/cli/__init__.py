@@ -28,7 +28,7 @@ def cli() -> None:
 
 @cli.group("data")
 def data_group() -> None:
-    """Data cards: list, validate (and pull published likelihoods)."""
+    """Data cards and published data files: list, validate, verify, pull."""
 
 
 def _load_commands() -> None:

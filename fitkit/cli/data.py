@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from fitkit.data.catalog import Catalog
+from fitkit.errors import InputError
 from fitkit.fitdef import definition_paths, load_definition
 
 __all__ = ["DATA_COMMANDS"]
@@ -129,4 +130,37 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
     click.echo(f"{len(cat.cards)} cards ({n_meas} measurements), {aux} yields/counting/limit files and {len(defs)} fit definitions valid")
 
 
-DATA_COMMANDS = [list_cmd, validate_cmd]
+@click.command("pull")
+@click.argument("dataset")
+@click.option("--mirror", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Copy from a local mirror folder (<folder>/<file>) instead of the source (default: $FITKIT_DATA_MIRROR).")
+def pull_cmd(dataset: str, mirror: Path | None) -> None:
+    """Refresh a registered data set (data/registry.yaml) from its source; verify every sha256."""
+    from fitkit.data.hepdata import pull
+    from fitkit.data.registry import load_registry
+
+    where = pull(dataset, mirror=mirror)
+    ds = load_registry().datasets[dataset]
+    click.echo(f"{dataset}: {len(ds.files)} file(s) verified (sha256) in {where}  [{ds.source.doi or ds.source.url}]")
+
+
+@click.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {dataset, file, ok, error}.")
+def verify_cmd(as_json: bool) -> None:
+    """Check the sha256 of every registered data file; exit 2 if any is missing or altered."""
+    from fitkit.data.registry import verify
+
+    rows = verify()
+    if as_json:
+        click.echo(json.dumps([{"dataset": d, "file": f, "ok": e is None, "error": e} for d, f, e in rows], indent=2))
+    else:
+        for d, f, e in rows:
+            click.echo(f"{'ok ' if e is None else 'BAD'} {d}/{f}" + (f"  {e}" if e else ""))
+    bad = [e for _, _, e in rows if e]
+    if bad:
+        raise InputError(f"{len(bad)} of {len(rows)} registered data files failed verification; first: {bad[0]}")
+    if not as_json:
+        click.echo(f"{len(rows)} registered data files verified (sha256)")
+
+
+DATA_COMMANDS = [list_cmd, validate_cmd, pull_cmd, verify_cmd]

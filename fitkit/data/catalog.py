@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from fitkit.data.registry import record_input
 from fitkit.data.schema import Card, Measurement, YieldsCard
 from fitkit.errors import InputError
 
@@ -103,8 +104,9 @@ def read_yaml(path: Path) -> dict:
     try:
         if path.stat().st_size > MAX_YAML_BYTES:
             raise InputError(f"file is larger than {MAX_YAML_BYTES} bytes", file=str(path))
-        text = path.read_bytes().decode("utf-8")
-        raw = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        content = path.read_bytes()
+        record_input(path, content)
+        raw = yaml.load(content.decode("utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except yaml.YAMLError as exc:
@@ -174,6 +176,8 @@ class Catalog:
     def __post_init__(self) -> None:
         self.root = Path(self.root)
         self._cards: dict[str, tuple[Path, Card]] | None = None
+        #: Card id -> path of every card that :meth:`select` returned measurements from (provenance).
+        self.selected: dict[str, Path] = {}
 
     def paths(self) -> list[Path]:
         """Card files, sorted, skipping :data:`NON_CARD_AREAS`."""
@@ -183,6 +187,7 @@ class Catalog:
             p
             for p in self.root.rglob("*.yaml")
             if not (set(p.relative_to(self.root).parts[:-1]) & NON_CARD_AREAS)
+            and p.relative_to(self.root).as_posix() != "registry.yaml"  # data/registry.yaml: fitkit.data.registry
         )
 
     @property
@@ -241,6 +246,7 @@ class Catalog:
             if unknown_ex:
                 raise InputError(f"unknown measurement id(s) in exclude_ids: {', '.join(unknown_ex)}", file=str(self.root), field="exclude_ids")
             ms = [m for m in ms if m.id not in set(exclude_ids)]
+        self.selected.update({m.card: self.cards[m.card][0] for m in ms})
         return ms
 
     def correlations(self, measurements: Sequence[Measurement]) -> dict[tuple[str, str], float]:

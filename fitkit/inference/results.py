@@ -169,7 +169,7 @@ class FitResult:
     fixed: dict[str, float]
     observables: list[dict[str, Any]]
     runners_up: list[Minimum] = field(default_factory=list)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     goodness_of_fit: str = "chi2"
 
@@ -209,7 +209,7 @@ class ScanResult:
     method: str = "grid"
     x_scale: str = "linear"
     y_scale: str = "linear"
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def check_finite(self) -> None:
         """Raise :class:`ResultError` if the scan's minimum or best point is NaN or inf, or no grid point is finite."""

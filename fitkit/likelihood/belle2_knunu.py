@@ -1,7 +1,7 @@
 """The Belle II B+ -> K+ nu nubar likelihood (arXiv:2311.14647) with new-physics signals folded in.
 
-Inputs (HEPData record 10.17182/hepdata.166082, read from ``$FITKIT_SHARED_DATA`` /
-``../shared/data/belle2_knunu_2023`` or from the cache of ``fitkit data pull``): the pyhf
+Inputs (HEPData record 10.17182/hepdata.166082, shipped in ``data/hepdata/belle2_knunu_2023``
+and verified against ``data/registry.yaml``, data set :data:`DATASET`): the pyhf
 workspace of the ITA + HTA combination and the number densities N_it (reconstructed bin i x
 true-q^2 bin t; each row sums to bin i's nominal SM signal yield).
 
@@ -55,7 +55,7 @@ from iminuit.cost import Cost
 from scipy import stats
 
 from fitkit.constants import M_BPLUS, M_KPLUS
-from fitkit.data.hepdata import dataset_dir
+from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace
 from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
@@ -92,8 +92,8 @@ TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101
 BR_SM: float = 4.97e-6
 BR_SM_ERROR: float = 0.37e-6
 
-#: Folder of the data set under the shared-data root (and name of ``fitkit data pull``).
-DATASET: str = "belle2_knunu_2023"
+#: Name of the data set in ``data/registry.yaml`` (and of ``fitkit data pull``).
+DATASET: str = "belle2-knunu-2023"
 #: Workspace file and number-density map per channel prefix: (file, SM signal sample name).
 WORKSPACE_FILE: str = "combined_likelihood.json"
 MAPS: dict[str, tuple[str, str]] = {
@@ -545,21 +545,19 @@ def _cached_likelihood(directory: str | None) -> Belle2Knunu:
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
     """Term builder ``type: belle2-knunu``.
 
-    Spec keys: ``likelihood`` (``auto``: the published workspace and maps if found in
-    ``directory``, the shared data or the pull cache, else the simplified card; ``full``;
-    ``simplified``), ``directory`` (optional).
+    Spec key ``likelihood``: ``full`` (default: the published workspace and maps of
+    :data:`DATASET`, sha256-verified) or ``simplified`` (the approximate card
+    ``data/bknunu/yields/belle2_2023_simplified.yaml``: shape systematics dropped, mu error 0.99
+    instead of 1.33; only on request, never as a fallback).
     """
-    mode = spec.get("likelihood", "auto")
-    if mode not in ("auto", "full", "simplified"):
-        raise InputError(f"likelihood must be auto, full or simplified, got {mode!r}", file=getattr(context, "file", None), field="terms.likelihood")
-    try:
-        directory = None if mode == "simplified" else dataset_dir(
-            "belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory")
-        )
-    except InputError:
-        if mode == "full":
-            raise
-        directory = None  # offline: the simplified card shipped in data/
+    file = getattr(context, "file", None)
+    unknown = sorted(set(spec) - {"type", "likelihood"})
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(unknown)}; a belle2-knunu term takes 'likelihood'", file=file, field=f"terms.{unknown[0]}")
+    mode = spec.get("likelihood", "full")
+    if mode not in ("full", "simplified"):
+        raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
+    directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
     lk = _cached_likelihood(None if directory is None else str(directory))
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)
