@@ -63,8 +63,10 @@ def _fit_table(r: FitResult) -> Table:
     t = Table(title=f"{r.name} ({r.model})", show_header=True)
     t.add_column("quantity")
     t.add_column("value", justify="right")
-    t.add_row("chi2_min", f"{r.chi2_min:.3f}")
-    t.add_row("chi2_SM", f"{r.chi2_sm:.3f}")
+    # a Poisson likelihood's cost is -2 ln L (up to a constant), not a chi2 (fitkit.inference.fit)
+    cost = "chi2" if r.goodness_of_fit != "none" else "-2 ln L"
+    t.add_row(f"{cost}_min", f"{r.chi2_min:.3f}")
+    t.add_row(f"{cost}_SM", f"{r.chi2_sm:.3f}")
     if r.ndof is None:
         t.add_row("ndof, p-value", "n/a (Poisson likelihood: -2 ln L is not a chi2 without the saturated model)")
     else:

@@ -91,7 +91,7 @@ def test_fit_json_of_a_poisson_likelihood(
     assert r["significance_global"] == 2.5 and r["toys_result"] == str(toys)
     code, out, err = _run(["fit", "mu-capped"], capsys)
     assert code == 0, err
-    assert "at upper bound" in out and "n/a (Poisson likelihood" in out
+    assert "at upper bound" in out and "n/a (Poisson likelihood" in out and "-2 ln L_min" in out and "chi2_min" not in out
     assert sorted(p.name for p in workdir.iterdir()) == ["toys.json"]
 
 
