@@ -79,19 +79,17 @@ class _NoAliasLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             mark = event.start_mark
             raise yaml.YAMLError(f"YAML anchors and aliases (&name, *name) are not allowed, at line {mark.line + 1}, column {mark.column + 1}")
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-            if not isinstance(key, str | int | float | bool):
-                continue  # unhashable keys: the schema refuses them
-            if key in seen:
-                mark = key_node.start_mark
-                raise yaml.YAMLError(f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1}")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        node = super().compose_node(parent, index)
+        if isinstance(node, yaml.MappingNode):  # checked on the nodes: independent of the constructors
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        mark = key_node.start_mark
+                        raise yaml.YAMLError(f"duplicate key {key_node.value!r} at line {mark.line + 1}, column {mark.column + 1}")
+                    seen.add(key)
+        return node
 
 
 def read_yaml(path: Path) -> dict:

@@ -71,3 +71,16 @@ def test_every_yaml_file_of_the_repository_loads() -> None:
     assert len(files) > 30
     for p in files:
         assert isinstance(read_yaml(p), dict)
+
+
+def test_duplicate_keys_refused_whatever_the_constructors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Libraries (flavio) replace SafeLoader's mapping constructor; the check is on the parsed nodes."""
+    import yaml
+
+    table = dict(yaml.SafeLoader.yaml_constructors)
+    table["tag:yaml.org,2002:map"] = lambda loader, node: dict(loader.construct_pairs(node))
+    monkeypatch.setattr(yaml.SafeLoader, "yaml_constructors", table)
+    p = tmp_path / "a.yaml"
+    p.write_text("a: 1\na: 2\n")
+    with pytest.raises(InputError, match="duplicate key 'a' at line 2"):
+        read_yaml(p)
