@@ -40,24 +40,94 @@ def list_cmd(as_json: bool) -> None:
         click.echo(f"{r['id']:<28} {r['experiment']:<8} {r['year']}  arXiv:{r['arxiv']}  {r['measurements']:>3} measurements{flag}")
 
 
+#: Sub-folders of data/ with inputs that are not measurement cards, and their validators.
+_AUX_KINDS = ("yields", "counting", "limits")
+
+
+def _validate_aux(path: Path, kind: str) -> None:
+    """Validate a non-measurement card of ``kind`` (yields, counting, limits) as its loader does."""
+    if kind == "yields":
+        from fitkit.data.catalog import load_yields_card
+
+        load_yields_card(path)
+    elif kind == "counting":
+        from fitkit.likelihood.counting import load_counting_card
+
+        load_counting_card(path)
+    else:
+        from fitkit.likelihood.limits import load_limit_file
+
+        load_limit_file(path)
+
+
+def validate_workspace_file(path: Path) -> None:
+    """Validate a pyhf JSON workspace the way a ``pyhf`` term loads it.
+
+    Hook for issue 12: the schema check of pyhf workspaces (a workspace that is a list, has no
+    channels, ...) belongs to :mod:`fitkit.likelihood.histfactory`; here the workspace is read
+    and compiled exactly as a fit would.
+    """
+    from fitkit.likelihood.histfactory import CompiledWorkspace, load_workspace
+
+    CompiledWorkspace(load_workspace(path))
+
+
+def _kind_of(path: Path) -> str:
+    parts = set(path.resolve().parts[:-1])
+    if path.suffix == ".json":
+        return "workspace"
+    if "likelihoods" in parts:
+        return "definition"
+    for kind in _AUX_KINDS:
+        if kind in parts:
+            return kind
+    return "card"
+
+
+def _validate_definition(path: Path, catalog: Catalog | None = None) -> None:
+    """Everything ``fitkit fit`` checks before fitting: the definition, its model and options,
+    parameters and bounds, starts inside bounds, term types and selections, the cards they read."""
+    from fitkit.fitdef import build_problem
+
+    build_problem(load_definition(path), catalog)
+
+
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate_cmd(paths: tuple[Path, ...]) -> None:
-    """Validate all cards and fit definitions (or the given files); exit 2 on the first error."""
+    """Validate all cards and fit definitions (or the given files); exit 2 on the first error.
+
+    A fit definition is checked as ``fitkit fit`` checks it (model, parameters, starts, terms,
+    selections); cards of every kind (measurements, yields, counting, limits) and pyhf
+    workspaces (``.json``) as their loaders read them.
+    """
     from fitkit.data.catalog import load_card
 
     if paths:
         for p in paths:
-            if p.parent.name == "likelihoods" or "likelihoods" in p.parts:
-                load_definition(p)
-            else:
+            kind = _kind_of(p)
+            if kind == "definition":
+                _validate_definition(p)
+            elif kind == "workspace":
+                validate_workspace_file(p)
+            elif kind == "card":
                 load_card(p)
+            else:
+                _validate_aux(p, kind)
         click.echo(f"{len(paths)} file(s) valid")
         return
     cat = Catalog()
     n_meas = sum(len(c.measurements) for _, c in cat.cards.values())
-    defs = [load_definition(p) for p in definition_paths()]
-    click.echo(f"{len(cat.cards)} cards ({n_meas} measurements) and {len(defs)} fit definitions valid")
+    aux = 0
+    for p in sorted(cat.root.rglob("*.yaml")):
+        kind = _kind_of(p)
+        if kind in _AUX_KINDS:
+            _validate_aux(p, kind)
+            aux += 1
+    defs = definition_paths()
+    for p in defs:
+        _validate_definition(p, cat)
+    click.echo(f"{len(cat.cards)} cards ({n_meas} measurements), {aux} yields/counting/limit files and {len(defs)} fit definitions valid")
 
 
 @click.command("pull")

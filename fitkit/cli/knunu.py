@@ -33,21 +33,23 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 
 @knunu_group.command("scan")
 @click.option("--points", default=100, show_default=True, help="Masses from 0 to m_B - m_K.")
-@click.option("--toys", default=0, show_default=True, help="Background-only toys for the global significance.")
-@click.option("--workers", default=None, type=int, help="Dask workers for the toys (default: serial).")
+@click.option("--toys", default=0, type=click.IntRange(0, 1_000_000), show_default=True, help="Background-only toys for the global significance.")
+@click.option("--workers", default=None, type=click.IntRange(1, 256), help="Dask workers for the toys (default: serial).")
 @click.option("--seed", default=20231124, show_default=True, help="Seed of the toys (SeedSequence).")
 @click.option("--simplified", is_flag=True, help="Use the simplified Belle II card instead of the published likelihood (approximate).")
 @click.option("--output", default=Path("results/knunu"), type=click.Path(path_type=Path), show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified: bool, output: Path, as_json: bool) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
+    from fitkit.cli._paths import check_output_dir
     from fitkit.data.registry import dataset_dir
     from fitkit.inference.light_x import default_masses, light_x_analysis
     from fitkit.inference.results import write_json_atomic
     from fitkit.plotting.knunu import plot_light_x, plot_zprime
 
-    if points < 2:
-        raise InputError("need at least 2 mass points", field="--points")
+    if not 2 <= points <= 10_000:
+        raise InputError(f"need 2 to 10000 mass points, got {points}", field="--points")
+    check_output_dir(output)
     directory = None if simplified else dataset_dir("belle2-knunu-2023")
     result = light_x_analysis(directory, masses=default_masses(points), toys=toys, workers=workers, seed=seed)
     output.mkdir(parents=True, exist_ok=True)

@@ -199,10 +199,10 @@ class Belle2Knunu:
 
     def __post_init__(self) -> None:
         if self.directory is None:
-            from fitkit.data.catalog import default_data_dir, read_yaml
+            from fitkit.data.catalog import default_data_dir, load_yields_card
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = simplified_spec(read_yaml(card_path))
+            spec = simplified_spec(load_yields_card(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
@@ -430,6 +430,9 @@ class Belle2KnunuCost(Cost):
     likelihood ratios.
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(self, likelihood: Belle2Knunu, model: Any, names: Sequence[str]) -> None:
         self.likelihood = likelihood
         self.model = model
@@ -472,27 +475,16 @@ class Belle2KnunuCost(Cost):
         return self.likelihood.workspace.n_bins
 
     def extras(self, point: Mapping[str, float]) -> dict[str, Any]:
-        """Numbers for ``fitkit fit --json`` besides the fit: local (and global) significance.
+        """Numbers for ``fitkit fit --json`` besides the fit: the local significance.
 
         ``significance_local``: sqrt(-2 Delta ln L) between ``point`` and the model's SM point at
-        the same mass (one parameter of interest, Wilks); ``significance_global``: from the toys
-        of the last ``fitkit knunu scan --toys`` (``results/knunu/light_x.json`` or
-        ``$FITKIT_KNUNU_RESULT``), when they were run.
+        the same mass (one parameter of interest, Wilks). The global significance of the toys is
+        not read here: ``fitkit fit --toys-result FILE`` adds it from a result passed explicitly.
         """
-        import json
-        import os
-
         params = {k: float(point[k]) for k in self.names}
         sm = {**params, **{k: v for k, v in self.model.sm_point().items() if k in params}}
         delta = self._evaluate(sm) - self._evaluate(params)
-        out: dict[str, Any] = {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
-        path = Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
-        if path.exists():
-            lee = json.loads(path.read_text()).get("lee", {})
-            if "significance_global" in lee:
-                out["significance_global"] = lee["significance_global"]
-                out["toys"] = lee.get("toys")
-        return out
+        return {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
 
     def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
         """The profiled cost at many points (sequential inner fits, warm-started)."""
@@ -536,9 +528,9 @@ def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
-    from fitkit.data.catalog import default_data_dir, read_yaml
+    from fitkit.data.catalog import default_data_dir, load_yields_card
 
-    card = read_yaml(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    card = load_yields_card(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
     try:
         return CompiledWorkspace(simplified_spec(card))
     except (KeyError, TypeError) as exc:

@@ -822,6 +822,9 @@ class WorkspaceCost(Cost):
     workspace names to fit names (e.g. a shared POI).
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(self, workspace: CompiledWorkspace, *, rename: Mapping[str, str] | None = None) -> None:
         self.workspace = workspace
         rename = dict(rename or {})
@@ -863,6 +866,9 @@ class ProfiledWorkspaceCost(Cost):
     likelihood enters a fit as a cost of a few parameters and composes by ``+`` with Gaussian
     chi^2 terms sharing those names.
     """
+
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
 
     def __init__(self, workspace: CompiledWorkspace, exposed: Sequence[str]) -> None:
         unknown = [p for p in exposed if p not in workspace.index]

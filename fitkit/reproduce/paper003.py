@@ -24,8 +24,6 @@ scan and the toys). Documented differences (row notes):
 
 from __future__ import annotations
 
-import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from fitkit.likelihood.belle2_knunu import BR_SM, DATASET
 from fitkit.likelihood.counting import counting_cards, counting_likelihood
 from fitkit.reproduce.row import Row, check
 
-__all__ = ["PAPER", "rows", "analysis", "counting_rows", "toys_rows", "toys_result_path"]
+__all__ = ["PAPER", "rows", "analysis", "counting_rows", "toys_rows"]
 
 PAPER = "003"
 _MASSES = np.round(np.arange(0.05, 4.75, 0.1), 3)  # 47 masses 0.05 ... 4.65 GeV (m_B - m_K = 4.79)
@@ -142,29 +140,23 @@ def rows() -> list[Row]:
         check("003", "global Z, Gross-Vitells (003: LEE negligible)", mp["significance_local"], lee["gross_vitells_significance_global"],
               abs_tol=1.0, note="upcrossings of the observed score scan at u0 = 1; toys: fitkit knunu scan --toys 1000")
     )
-    return out + toys_rows()
+    return out
 
 
-def toys_result_path() -> Path:
-    """Where ``fitkit knunu scan`` wrote its result: ``$FITKIT_KNUNU_RESULT`` or results/knunu/light_x.json."""
-    return Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
-
-
-def toys_rows(path: Path | None = None) -> list[Row]:
+def toys_rows(path: Path) -> list[Row]:
     """The global significance of the background-only toys, when ``fitkit knunu scan --toys N`` was run.
 
     The toys (~1 s each on the full likelihood) are too slow to recompute in every reproduction,
-    so this row reads the scan's JSON (seeded, reproducible); without toys there is no row.
+    so this row reads the scan's JSON (seeded, reproducible), passed explicitly
+    (``fitkit reproduce|run --toys-result FILE``); a result of the simplified likelihood gives no row.
     003 calls the look-elsewhere effect negligible, i.e. global ~ local significance.
     """
-    path = toys_result_path() if path is None else path
-    if not path.exists():
+    from fitkit.inference.results import load_toys_result
+
+    lee = load_toys_result(path)
+    if lee["likelihood"] != "full":
         return []
-    data = json.loads(path.read_text())
-    lee = data.get("lee", {})
-    if "significance_global" not in lee or data.get("likelihood") != "full":
-        return []
-    z_loc = float(data["significance_local"])
+    z_loc = lee["significance_local"]
     note = (
         f"{lee['toys']} toys, seed {lee['seed']} ({path}): p_global = {lee['p_global']:.2g}; "
         f"local {z_loc:.2f} sigma; Gross-Vitells {lee['gross_vitells_significance_global']:.2f}"

@@ -7,18 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fitkit.cli import main
+from tests.cli.conftest import run_cli as _run
 from tests.conftest import GOOD_CARD
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_fit_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
