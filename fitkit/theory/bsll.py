@@ -91,8 +91,15 @@ __all__ = [
 WC_KEYS: tuple[str, ...] = ("C7", "C7p", "C9", "C9p", "C10", "C10p")
 
 
+#: y_s = Delta Gamma_s / (2 Gamma_s) of the B_s system: HFLAV 2023 (arXiv:2206.07501 and its web
+#: update), Delta Gamma_s = 0.0781 ps^-1, Gamma_s = 0.6573 ps^-1 (flavio 2.7.1 uses HFAG 2016,
+#: 0.129/2 = 0.0645; the rates move by 0.5 %, see tests/theory/test_bsll_precision.py).
+Y_S: float = 0.5 * 0.0781 / 0.6573
+
+
 class Channel(NamedTuple):
-    """An exclusive H1 -> H2 transition: masses (GeV), lifetime of H1 (s), form-factor set, kind."""
+    """An exclusive H1 -> H2 transition: masses (GeV), lifetime of H1 (s), form-factor set, kind,
+    and y = Delta Gamma / (2 Gamma) of a neutral H1 that mixes (B_s; 0 otherwise)."""
 
     initial: str
     final: str
@@ -101,6 +108,7 @@ class Channel(NamedTuple):
     tau: float
     transition: str
     kind: str  # "P" (pseudoscalar) or "V" (vector)
+    y: float = 0.0
 
 
 EXCLUSIVE_CHANNELS: dict[tuple[str, str], Channel] = {
@@ -108,7 +116,7 @@ EXCLUSIVE_CHANNELS: dict[tuple[str, str], Channel] = {
     ("B0", "K"): Channel("B0", "K", M_B0, M_K0, TAU_B0, "B->K", "P"),
     ("B0", "K*"): Channel("B0", "K*", M_B0, M_KSTAR0, TAU_B0, "B->K*", "V"),
     ("B+", "K*"): Channel("B+", "K*", M_BPLUS, M_KSTARPLUS, TAU_BPLUS, "B->K*", "V"),
-    ("Bs", "phi"): Channel("Bs", "phi", M_BS, M_PHI, TAU_BS, "Bs->phi", "V"),
+    ("Bs", "phi"): Channel("Bs", "phi", M_BS, M_PHI, TAU_BS, "Bs->phi", "V", Y_S),
 }
 
 
@@ -255,15 +263,22 @@ def dgamma_dq2(ch: Channel, had: Mapping[str, np.ndarray], c: Mapping[str, np.nd
     xx_0 = (zero9 * (c9r - c9pr) + zero7 * (c7r - c7pr)) ** 2 + (zero9 * (c9i - c9pi) + zero7 * (c7i - c7pi)) ** 2
     a10p = (c10r + c10pr) ** 2 + (c10i + c10pi) ** 2
     a10m = (c10r - c10pr) ** 2 + (c10i - c10pi) ** 2
-    yy_t = perp9 * perp9 * a10p + par9 * par9 * a10m
     yy_0 = zero9 * zero9 * a10m
-    xx_t = xx_perp + xx_par
     b2 = beta * beta
+    # B_s mixing, time-integrated rate (Descotes-Genon, Virto, arXiv:1502.05509, eqs. (42), (48)):
+    # <dGamma/dq2> = [Gamma - y h]/(1 - y^2) with h = +Gamma for the CP-even amplitudes (A_0, A_par,
+    # A_t) and -Gamma for the CP-odd A_perp when the amplitudes carry no CP-violating phase (phi_s
+    # ~ 0), i.e. each CP eigen-amplitude is weighted by 1/(1 + eta_CP y); y = 0 for B+ and B0.
+    # Exact for real Wilson coefficients; complex ones enter at O(y Im C/|C|).
+    even, odd = 1.0 / (1.0 + ch.y), 1.0 / (1.0 - ch.y)
+    xx_t = odd * xx_perp + even * xx_par
+    yy_t = odd * perp9 * perp9 * a10p + even * par9 * par9 * a10m
+    xx_0, yy_0 = even * xx_0, even * yy_0
     out = (xx_t + yy_t) * (6.0 + 2.0 * b2) / 4.0 + (xx_0 + yy_0) * (3.0 + b2) / 2.0
     if m_l > 0.0:
         r = m_l * m_l / q2
         # 4 m^2/q^2 Re(A^L A^R*) terms and the timelike amplitude (0811.1214 eq. (3.13))
-        out = out + 6.0 * r * (xx_t - yy_t) + 3.0 * r * (had["time"] ** 2 * a10m + 2.0 * (xx_0 - yy_0))
+        out = out + 6.0 * r * (xx_t - yy_t) + 3.0 * r * (even * had["time"] ** 2 * a10m + 2.0 * (xx_0 - yy_0))
     return had["n2"] * out
 
 
