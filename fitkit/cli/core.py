@@ -298,6 +298,8 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     from fitkit.data.registry import dataset_dir, load_registry
 
     names = names or tuple(p.stem for p in definition_paths())
+    for dataset in load_registry().datasets:  # every published file (sha256) before anything else
+        dataset_dir(dataset)
     for n in names:  # validate everything (definitions, models, terms, cards) before writing anything
         check_fit_name(n, field="NAMES")
         api.problem(n)

@@ -104,7 +104,8 @@ def read_yaml(path: Path) -> dict:
             raise InputError(f"file is larger than {MAX_YAML_BYTES} bytes", file=str(path))
         content = path.read_bytes()
         record_input(path, content)
-        raw = yaml.load(content.decode("utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        text = content.decode("utf-8")
+        raw = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except yaml.YAMLError as exc:

@@ -202,7 +202,6 @@ class DarkZModel(Model):
         )
 
     def _wc(self, pts: Mapping[str, np.ndarray], gamma: np.ndarray):
-        alpha_heff = sm_coefficients().alpha_e  # the e^2 of (2.9) used by the rate engine
         col = {k: np.asarray(v)[:, None] for k, v in pts.items()}
         g_col = np.asarray(gamma)[:, None]
 
@@ -215,8 +214,7 @@ class DarkZModel(Model):
                 eps=col["eps"],
                 eps_Z=col["eps_Z"],
                 g_direct=g_direct,
-                convention=self.convention,
-                alpha_heff=alpha_heff,
+                convention=self.convention,  # one alpha (alpha_e(mu_b)) in couplings and (2.9)
             )
             return {"C9": c9, "C10": c10}
 
