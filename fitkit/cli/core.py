@@ -303,8 +303,6 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     for n in names:  # validate everything (definitions, models, terms, cards) before writing anything
         check_fit_name(n, field="NAMES")
         api.problem(n)
-    for dataset in load_registry().datasets:  # and every published file (sha256)
-        dataset_dir(dataset)
     check_output_dir(output)
     toys = load_toys_result(toys_result) if toys_result else None
     summary_path = output / "summary.json"
