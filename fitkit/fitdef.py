@@ -7,7 +7,7 @@ format is documented in ``docs/architecture.md``.
 Example:
     >>> d = load_definition("bsll-sm")
     >>> d.model, d.all_terms()[0]["data"]["tags"]
-    ('sm', ['bsll'])
+    ('sm', ['table1-002'])
 """
 
 from __future__ import annotations
@@ -142,6 +142,7 @@ class FitDefinition(_Strict):
     name: str
     description: str = ""
     paper: str | None = None
+    pinned: bool = False  # a paper's data set: cards by id, `supersedes` ignored (fitkit.data.catalog)
     model: str
     options: dict[str, Any] = {}
     data: Selection | None = None
@@ -247,6 +248,7 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     """Build the model and the likelihood terms of a definition and check its parameter names."""
     file = defn.path
     catalog = catalog or Catalog()
+    catalog = catalog.pinned_view() if defn.pinned else catalog.view()  # records this fit's cards
     try:
         model = get_model(defn.model, **defn.options)
     except InputError as exc:
@@ -297,6 +299,8 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
         cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
     )
+    # fitkit.data.catalog: pinned (paper data set) or current, and any superseded id replaced
+    provenance.update(pinned=catalog.pinned, substitutions=list(catalog.substitutions))
     return FitProblem(
         name=defn.name,
         definition=defn,

@@ -176,6 +176,8 @@ class Card(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids_and_known_correlations(self) -> Card:
+        if self.id in self.supersedes:
+            raise ValueError(f"card {self.id!r} cannot supersede itself")
         seen: set[str] = set()
         for m in self.measurements:
             if m.id in seen:
@@ -282,6 +284,7 @@ class YieldsCard(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this card replaces (fitkit.data.catalog)
     note: str | None = None
     channels: list[YieldsChannel] = Field(min_length=1)
 
