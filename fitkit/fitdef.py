@@ -7,7 +7,7 @@ format is documented in ``docs/architecture.md``.
 Example:
     >>> d = load_definition("bsll-sm")
     >>> d.model, d.all_terms()[0]["data"]["tags"]
-    ('sm', ['bsll'])
+    ('sm', ['table1-002'])
 """
 
 from __future__ import annotations
@@ -151,6 +151,7 @@ class FitDefinition(_Strict):
     name: str
     description: str = ""
     paper: str | None = None
+    pinned: bool = False  # a paper's data set: cards by id, `supersedes` ignored (fitkit.data.catalog)
     model: str
     options: dict[str, Any] = {}
     data: Selection | None = None
@@ -276,6 +277,7 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     file = defn.path
     catalog = catalog or Catalog()
     _check_option_types(defn)
+    catalog = catalog.pinned_view() if defn.pinned else catalog.view()  # records this fit's cards
     try:
         model = get_model(defn.model, **defn.options)
     except InputError as exc:
@@ -326,6 +328,8 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
         cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
     )
+    # fitkit.data.catalog: pinned (paper data set) or current, and any superseded id replaced
+    provenance.update(pinned=catalog.pinned, substitutions=list(catalog.substitutions))
     return FitProblem(
         name=defn.name,
         definition=defn,

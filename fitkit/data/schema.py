@@ -321,6 +321,7 @@ class YieldsCard(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this card replaces (fitkit.data.catalog)
     note: str | None = None
     channels: list[YieldsChannel] = Field(min_length=1)
 

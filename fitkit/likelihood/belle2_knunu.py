@@ -494,6 +494,8 @@ class Belle2KnunuCost(Cost):
 
 #: The simplified card, relative to the data folder (derived by scripts/derive_belle2_knunu_simplified.py).
 SIMPLIFIED_CARD: str = "bknunu/yields/belle2_2023_simplified.yaml"
+#: Its card id (fits ask the catalog for the current card standing for it).
+SIMPLIFIED_CARD_ID: str = "belle2_2023_knunu_simplified"
 
 
 def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -538,8 +540,8 @@ def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
 
 
 @lru_cache(maxsize=2)
-def _cached_likelihood(directory: str | None) -> Belle2Knunu:
-    return Belle2Knunu(None if directory is None else Path(directory))
+def _cached_likelihood(directory: str | None, simplified: str | None = None) -> Belle2Knunu:
+    return Belle2Knunu(None if directory is None else Path(directory), simplified=simplified)
 
 
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
@@ -558,7 +560,9 @@ def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2Kn
     if mode not in ("full", "simplified"):
         raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
     directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
-    lk = _cached_likelihood(None if directory is None else str(directory))
+    # simplified: the current card standing for the shipped one (it follows `supersedes`)
+    simplified = None if directory is not None else str(context.catalog.card_path(SIMPLIFIED_CARD_ID))
+    lk = _cached_likelihood(None if directory is None else str(directory), simplified)
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)
     elif "mu" in getattr(model, "parameters", {}):

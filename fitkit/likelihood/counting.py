@@ -167,6 +167,7 @@ class CountingCard(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this card replaces (fitkit.data.catalog)
     tag: str
     n_bb: _Pos
     channels: list[ChannelEntry] = Field(min_length=1)
@@ -205,9 +206,10 @@ def load_counting_card(path: str | Path) -> CountingCard:
 
 
 def counting_cards(root: str | Path | None = None) -> list[tuple[Path, CountingCard]]:
-    """All counting cards under ``<root>/bknunu/counting`` (root: the data folder), sorted by file."""
-    folder = Path(root or default_data_dir()) / COUNTING_DIR
-    return [(p, load_counting_card(p)) for p in sorted(folder.glob("*.yaml"))]
+    """The current counting cards (``counting/`` folders of the data folder, superseded ones dropped), sorted by file."""
+    from fitkit.data.catalog import Catalog
+
+    return [(i.path, load_counting_card(i.path)) for i in Catalog(Path(root or default_data_dir())).current_cards("counting")]
 
 
 # --------------------------------------------------------------------------- statistics

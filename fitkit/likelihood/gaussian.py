@@ -99,7 +99,7 @@ class GaussianChi2(BatchedCost):
         >>> from fitkit.data.catalog import Catalog
         >>> from fitkit.models import get_model
         >>> cat = Catalog()
-        >>> cost = GaussianChi2(cat.select(tags=["bsll"]), get_model("sm"))
+        >>> cost = GaussianChi2(cat.select(tags=["table1-002"], include_superseded=True), get_model("sm"))
         >>> round(cost(), 2)
         94.45
     """

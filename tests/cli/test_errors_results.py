@@ -28,7 +28,7 @@ def test_run_updates_summary_removes_stale_outputs_and_temporaries(workdir: Path
     assert set(summary) == {"other-fit", "bsll-sm"}
     assert summary["bsll-sm"]["status"] == "complete" and summary["other-fit"]["chi2_min"] == 1.0
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == ["bsll-sm/fit.json", "bsll-sm/mine.txt", "bsll-sm/pulls.png", "summary.json"]
+    assert files == ["bsll-sm/fit.json", "bsll-sm/mine.txt", "bsll-sm/pulls.png", "index.html", "summary.json"]
     for f in ("bsll-sm/fit.json", "bsll-sm/pulls.png", "summary.json"):
         assert stat.S_IMODE((out / f).stat().st_mode) == 0o644, f
 

@@ -181,8 +181,9 @@ class DarkZModel(Model):
     def check_measurements(self, measurements: Sequence[Measurement]) -> None:
         for m in measurements:
             obs = parse_observable(m.observable)
-            if obs.kind not in ("<dBR/dq2>", "<BR>") or obs.lepton not in ("e", "mu") or m.q2 is None:
-                raise InputError("the Z_D model predicts binned b -> s l l rates (l = e, mu) only", file=m.card, entry=m.id, field="observable")
+            rate = obs.kind in ("<dBR/dq2>", "<BR>") and obs.lepton in ("e", "mu")
+            if not (rate or obs.kind == "<R>") or m.q2 is None:
+                raise InputError("the Z_D model predicts binned b -> s l l rates (l = e, mu) and ratios <R> only", file=m.card, entry=m.id, field="observable")
             if self.mode == "ratio" and m.sm is None:
                 raise InputError("ratio mode needs the card's SM expectation", file=m.card, entry=m.id, field="sm")
 
@@ -238,8 +239,42 @@ class DarkZModel(Model):
         return br / (q2max - q2min) if obs.kind == "<dBR/dq2>" else br
 
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Predictions ``(n_points, n_measurements)`` in absolute units (module docstring)."""
+        """Predictions ``(n_points, n_measurements)`` in absolute units (module docstring).
+
+        A ratio ``<R>(H1->H2ll)`` = BR(mu mu)/BR(e e) over the bin is the ratio of the two binned
+        rates, each predicted like a rate measurement whose SM expectation is the engine's native
+        SM rate: R = R_SM x [BR_mu/BR_mu^SM] / [BR_e/BR_e^SM], with R_SM the card's expectation in
+        ratio mode and BR_mu^SM/BR_e^SM (native) otherwise.
+        """
         self.check_measurements(measurements)
+        rates: list[Measurement] = []
+        slots: list[tuple[int, ...]] = []
+        for m in measurements:
+            obs = parse_observable(m.observable)
+            if obs.kind != "<R>":
+                slots.append((len(rates),))
+                rates.append(m)
+                continue
+            pair = []
+            for lep, name in (("mu", "mumu"), ("e", "ee")):
+                rate_obs = f"<BR>({obs.initial}->{obs.final}{name})"
+                sm = float(predict(rate_obs, m.q2)[0])
+                pair.append(len(rates))
+                rates.append(m.model_copy(update={"observable": rate_obs, "lepton": lep, "sm": sm}))
+            slots.append(tuple(pair))
+        pred = self._predict_rates(rates, params)
+        out = np.empty((pred.shape[0], len(measurements)))
+        for j, (m, slot) in enumerate(zip(measurements, slots)):
+            if len(slot) == 1:
+                out[:, j] = pred[:, slot[0]]
+                continue
+            mu, e = rates[slot[0]], rates[slot[1]]
+            r_sm = float(m.sm) if self.mode == "ratio" else mu.sm / e.sm  # type: ignore[arg-type,operator]
+            out[:, j] = r_sm * (pred[:, slot[0]] / mu.sm) / (pred[:, slot[1]] / e.sm)  # type: ignore[operator]
+        return out
+
+    def _predict_rates(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Binned rates ``(n_points, n_measurements)``: native, or ratio mode (card SM x Gamma/Gamma_SM)."""
         pts = self._points(params)
         n = pts["M_ZD"].size
         w = self.widths(pts)
