@@ -195,8 +195,10 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         raise InputError(exc.message, file=file, entry=defn.name, field=exc.field or "model") from None
     except TypeError as exc:
         raise InputError(f"bad model options: {exc}", file=file, entry=defn.name, field="options") from None
+    from fitkit.inference.profile import as_cost  # terms with nuisances are profiled by inference
+
     context = TermContext(catalog=catalog, file=file)
-    costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+    costs = [as_cost(build_term(dict(t), model, context=context)) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:

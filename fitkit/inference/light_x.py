@@ -28,6 +28,7 @@ Everything is plain data in a dict (JSON-ready), for the CLI, the plots and the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,15 @@ from scipy.interpolate import CubicSpline
 from fitkit.constants import M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
+from fitkit.inference.template_scan import (
+    External,
+    TemplateScan,
+    fit_sm,
+    fit_template,
+    scan_templates,
+)
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
-from fitkit.likelihood.belle2_knunu import Belle2Knunu, LightXScan
+from fitkit.likelihood.belle2_knunu import Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
 from fitkit.models.light_invisible import ZPrime, _to_br, width_b_to_k_alp, width_b_to_kstar_alp
@@ -52,6 +60,7 @@ __all__ = [
     "zprime_couplings",
     "br_profile",
     "best_fit_br",
+    "scan_light_x",
     "kstar_limits",
 ]
 
@@ -63,7 +72,7 @@ def default_masses(n: int = 100) -> np.ndarray:
     return np.linspace(0.0, M_BPLUS - M_KPLUS, n + 1)[:-1]
 
 
-def _scan_dict(s: LightXScan) -> dict[str, Any]:
+def _scan_dict(s: TemplateScan) -> dict[str, Any]:
     return {
         "treatment": s.treatment,
         "m_X": s.m_x.tolist(),
@@ -75,12 +84,20 @@ def _scan_dict(s: LightXScan) -> dict[str, Any]:
     }
 
 
+def scan_light_x(
+    lk: Belle2Knunu, masses: np.ndarray, *, treatment: str = "maps", external: Sequence[External] = (), data: np.ndarray | None = None
+) -> TemplateScan:
+    """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``."""
+    tpl = lk.templates(masses, "gaussian" if treatment == "gaussian" else "maps") * 1e-6
+    return scan_templates(lk, masses, tpl, unit=1e-6, treatment=treatment, data=data, external=external)
+
+
 def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.ndarray:
     """-2 ln L (nuisances profiled) at fixed BR(B+ -> K+ X) values ``brs`` and mass ``m_x``."""
     tpl = lk.line_yields(np.array([m_x]))[0] * 1e-6
     out, start = [], None
     for b in brs:
-        r = lk.fit_with_signal(tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
+        r = fit_template(lk, tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
         start = r.values
         out.append(r.twice_nll)
     return np.asarray(out)
@@ -161,20 +178,20 @@ def light_x_analysis(
     masses = default_masses() if masses is None else np.asarray(masses, float)
     lk = Belle2Knunu(None if directory is None else Path(directory))
     out: dict[str, Any] = {"likelihood": "full" if directory is not None else "simplified"}
-    sm = lk.fit_sm()
+    sm = fit_sm(lk)
     out["sm"] = {"mu": sm.values["mu"], "mu_error": sm.errors["mu"]}
-    simple = Belle2Knunu(None).fit_sm()
+    simple = fit_sm(Belle2Knunu(None))
     out["sm_simplified"] = {"mu": simple.values["mu"], "mu_error": simple.errors["mu"]}
     k_count, ks_count = counting_likelihood("K"), counting_likelihood("K*")
     k_external = [k_count.external()]
-    scans: dict[str, LightXScan] = {}
+    scans: dict[str, TemplateScan] = {}
     for t in treatments:
         if t == "combined":
-            scans[t] = lk.scan_light_x(masses, external=k_external)._replace(treatment="combined")
+            scans[t] = scan_light_x(lk, masses, external=k_external, treatment=t)
         elif t == "combined-published":
-            scans[t] = lk.scan_light_x(masses, external=as_penalties(constraints("K")))._replace(treatment=t)
+            scans[t] = scan_light_x(lk, masses, external=as_penalties(constraints("K")), treatment=t)
         else:
-            scans[t] = lk.scan_light_x(masses, treatment=t)
+            scans[t] = scan_light_x(lk, masses, treatment=t)
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
     main = scans.get("maps") or next(iter(scans.values()))
     best = main.best()

@@ -84,6 +84,7 @@ def test_zprime_with_the_kstar_counting_chi2():
 def test_combination_above_the_maps_range_is_the_counting_result():
     """Where the Belle II X template vanishes (m_X = 4.69 GeV) its profile is flat: the combined
     fit is the BaBar/Belle counting fit alone (no NaN from a failed HESSE of the Belle II fit)."""
+    from fitkit.inference.light_x import scan_light_x
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
     from fitkit.likelihood.counting import counting_likelihood
 
@@ -91,6 +92,6 @@ def test_combination_above_the_maps_range_is_the_counting_result():
     k = counting_likelihood("K")
     m = np.array([4.69])
     assert lk.line_yields(m).sum() == 0.0
-    r = lk.scan_light_x(m, external=[k.external()])
+    r = scan_light_x(lk, m, external=[k.external()], treatment="combined")
     assert r.br[0] == pytest.approx(float(k.best_fit(4.69)[0]), rel=0.02)
     assert np.isfinite(r.br_error[0]) and r.br_error[0] > 2e-6
