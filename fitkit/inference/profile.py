@@ -55,7 +55,8 @@ class NuisanceCost(Protocol):
 
     def grad(self, x: np.ndarray) -> np.ndarray: ...
 
-    def hessian(self, x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray: ...
+    #: ``hessian(x, free)``, or None for a cost without one (then MIGRAD + HESSE, no Newton polish)
+    hessian: Callable[..., np.ndarray] | None
 
 
 @runtime_checkable
@@ -150,7 +151,10 @@ def fit_nuisances(
     fix = dict(fixed or {})
     for k, v in fix.items():
         x0[cost.index[k]] = v
-    m = make_minuit(cost.value, x0, grad=cost.grad, hessian=lambda x: _positive_definite(cost.hessian(x)), name=names)
+    if cost.hessian is None:
+        return _fit_without_hessian(cost, x0, fix, limits, hesse=hesse, strategy=strategy, ncall=ncall)
+    hessian = cost.hessian
+    m = make_minuit(cost.value, x0, grad=cost.grad, hessian=lambda x: _positive_definite(hessian(x)), name=names)
     m.strategy = strategy
     m.tol = 0.01
     m.print_level = 0
@@ -183,7 +187,7 @@ def fit_nuisances(
     hess, hess_cols = None, free
     for _ in range(polish if m.valid else max(polish, 8)):  # an unconverged MIGRAD: more Newton steps
         inside = free[(x[free] > lim[free, 0] + 1e-9) & (x[free] < lim[free, 1] - 1e-9)]
-        hess, hess_cols = cost.hessian(x, inside), inside
+        hess, hess_cols = hessian(x, inside), inside
         try:
             step = np.linalg.solve(hess, cost.grad(x)[inside])
         except np.linalg.LinAlgError:
@@ -198,7 +202,7 @@ def fit_nuisances(
     if hesse:
         # the Hessian of the last Newton step (its point differs from x by that tiny step)
         if hess is None or hess_cols.size != free.size:
-            hess, hess_cols = cost.hessian(x, free), free
+            hess, hess_cols = hessian(x, free), free
         try:
             cov = 2.0 * np.linalg.inv(hess)
             errors[hess_cols] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
@@ -208,6 +212,41 @@ def fit_nuisances(
         values=dict(zip(names, x.tolist(), strict=True)),
         errors=dict(zip(names, errors.tolist(), strict=True)),
         twice_nll=fval,
+        valid=bool(m.valid),
+        nfcn=int(m.nfcn),
+    )
+
+
+def _fit_without_hessian(
+    cost: NuisanceCost,
+    x0: np.ndarray,
+    fix: Mapping[str, float],
+    limits: Mapping[str, tuple[float, float]] | None,
+    *,
+    hesse: bool,
+    strategy: int,
+    ncall: int | None,
+) -> ProfileFit:
+    """MIGRAD (numerical second derivatives) and MINUIT's HESSE for a cost without a Hessian."""
+    names = list(cost.parameters)
+    m = make_minuit(cost.value, x0, grad=cost.grad, name=names)
+    m.strategy = strategy
+    m.print_level = 0
+    lim = np.asarray(cost.bounds, float).copy()
+    for k, (lo, hi) in (limits or {}).items():
+        lim[cost.index[k]] = (lo, hi)
+    m.limits = [tuple(b) for b in lim]
+    for i, p in enumerate(names):
+        if cost.fixed[i] or p in fix:
+            m.fixed[p] = True
+    m.migrad(ncall=ncall)
+    if hesse:
+        m.hesse()
+    errors = [0.0 if m.fixed[p] else float(m.errors[p]) for p in names]
+    return ProfileFit(
+        values=dict(zip(names, (float(v) for v in m.values), strict=True)),
+        errors=dict(zip(names, errors, strict=True)) if hesse else dict.fromkeys(names, 0.0),
+        twice_nll=float(m.fval),
         valid=bool(m.valid),
         nfcn=int(m.nfcn),
     )

@@ -56,7 +56,8 @@ from scipy import stats
 from fitkit.constants import M_BPLUS, M_KPLUS
 from fitkit.data.hepdata import dataset_dir
 from fitkit.errors import InputError
-from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost, load_workspace
+from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
+from fitkit.likelihood.workspace import load_workspace, validate_workspace
 from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
 from fitkit.theory.formfactors import form_factors
 
@@ -170,7 +171,7 @@ class Belle2Knunu:
             from fitkit.data.catalog import default_data_dir, read_yaml
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = simplified_spec(read_yaml(card_path))
+            spec = validate_workspace(simplified_spec(read_yaml(card_path)), file=str(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
@@ -372,11 +373,13 @@ def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
     from fitkit.data.catalog import default_data_dir, read_yaml
 
-    card = read_yaml(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    card_path = Path(path) if path else default_data_dir() / SIMPLIFIED_CARD
+    card = read_yaml(card_path)
     try:
-        return CompiledWorkspace(simplified_spec(card))
+        spec = simplified_spec(card)
     except (KeyError, TypeError) as exc:
-        raise InputError(f"malformed simplified card: {exc}", file=str(path or SIMPLIFIED_CARD)) from None
+        raise InputError(f"malformed simplified card: {exc}", file=str(card_path)) from None
+    return CompiledWorkspace(validate_workspace(spec, file=str(card_path)))
 
 
 @lru_cache(maxsize=2)

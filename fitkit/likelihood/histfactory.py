@@ -43,7 +43,6 @@ Example:
 from __future__ import annotations
 
 import copy
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from iminuit.cost import Cost
 from scipy.special import gammaln
 
 from fitkit.errors import InputError
+from fitkit.likelihood.workspace import load_workspace
 
 __all__ = [
     "CompiledWorkspace",
@@ -77,17 +77,6 @@ _DEFAULT_BOUNDS = {
 }
 _DEFAULT_INIT = {"normfactor": 1.0, "shapefactor": 1.0, "normsys": 0.0, "histosys": 0.0, "staterror": 1.0, "shapesys": 1.0, "lumi": 1.0}
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-
-
-def load_workspace(path: str | Path) -> dict[str, Any]:
-    """Read a pyhf JSON workspace; a missing or malformed file raises :class:`InputError`."""
-    path = Path(path)
-    try:
-        return json.loads(path.read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read pyhf workspace: {exc.strerror}", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON at line {exc.lineno}: {exc.msg}", file=str(path)) from None
 
 
 def _code4_coefficients(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
@@ -756,44 +745,66 @@ class WorkspaceCost(Cost):
 class ProfiledWorkspace:
     """A workspace entering a fit through some of its parameters, all others profiled.
 
-    A :class:`fitkit.inference.profile.Profilable`: the fit machinery wraps it in
+    ``cost``: the workspace's full cost (:class:`WorkspaceCost`, compiled, or
+    :class:`fitkit.likelihood.pyhf_backend.PyhfCost`). A
+    :class:`fitkit.inference.profile.Profilable`: the fit machinery wraps it in
     :class:`fitkit.inference.profile.ProfiledCost`.
     """
 
-    workspace: CompiledWorkspace
+    cost: Any
     exposed: list[str]
 
     def __post_init__(self) -> None:
-        unknown = [p for p in self.exposed if p not in self.workspace.index]
+        unknown = [p for p in self.exposed if p not in self.cost.index]
         if unknown:
             raise InputError(f"parameter(s) {', '.join(unknown)} not in the workspace", field="terms")
-        self.ndata = self.workspace.n_bins
+        self.ndata = int(self.cost.ndata)
 
-    def nuisance_cost(self, values: Mapping[str, float]) -> tuple[WorkspaceCost, dict[str, float], dict[str, tuple[float, float]]]:
+    def nuisance_cost(self, values: Mapping[str, float]) -> tuple[Any, dict[str, float], dict[str, tuple[float, float]]]:
         """The full cost, the exposed parameters fixed at ``values``."""
-        return WorkspaceCost(self.workspace), dict(values), {}
+        return self.cost, dict(values), {}
 
 
-def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> WorkspaceCost | ProfiledWorkspace:
-    """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true}``.
+#: Evaluators of a HistFactory term: ``compiled`` (default; equal to pyhf's logpdf to 1e-8,
+#: tests/likelihood/test_workspace.py) or ``pyhf`` (pyhf's own logpdf, the reference).
+BACKENDS = ("compiled", "pyhf")
 
-    ``workspace`` is absolute or relative to the shared data folder. The model's parameters that
-    are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default) all
-    others are profiled inside the cost, with ``profile: false`` they are exposed too (with
-    ``start``/``limits``, and the analytic gradient) for the fit to profile.
+
+def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Any:
+    """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true, backend: compiled}``.
+
+    ``workspace`` is absolute or relative to the shared data folder; it is read and validated
+    through pyhf (:func:`fitkit.likelihood.workspace.load_workspace`). The model's parameters
+    that are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default)
+    all others are profiled at every evaluation (:class:`ProfiledWorkspace`), with
+    ``profile: false`` they are exposed too (with ``start``/``limits``) for the fit to profile.
+    ``backend``: :data:`BACKENDS`.
     """
+    file = getattr(context, "file", None)
     if "workspace" not in spec:
-        raise InputError("a pyhf term needs 'workspace: <path>'", file=getattr(context, "file", None), field="terms.workspace")
+        raise InputError("a pyhf term needs 'workspace: <path>'", file=file, field="terms.workspace")
+    backend = spec.get("backend", "compiled")
+    if backend not in BACKENDS:
+        raise InputError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}", file=file, field="terms.backend")
     path = Path(spec["workspace"])
     if not path.is_absolute():
         path = Path(context.shared_data) / path
-    cw = CompiledWorkspace(load_workspace(path), measurement=spec.get("measurement"))
+    ws = load_workspace(path)
+    measurement = spec.get("measurement")
+    if measurement is not None and measurement not in [m["name"] for m in ws["measurements"]]:
+        raise InputError(f"no measurement {measurement!r} in {path}", file=file, field="terms.measurement")
+    if backend == "pyhf":
+        from fitkit.likelihood.pyhf_backend import PyhfCost
+
+        cost: Any = PyhfCost(ws, measurement=measurement)
+    else:
+        cost = WorkspaceCost(CompiledWorkspace(ws, measurement=measurement))
     if not spec.get("profile", True):
-        return WorkspaceCost(cw)
-    exposed = [p for p in getattr(model, "parameters", {}) if p in cw.index]
+        return cost
+    exposed = [p for p in getattr(model, "parameters", {}) if p in cost.index]
     if not exposed:
-        raise InputError("the model shares no parameter with the workspace", file=getattr(context, "file", None), field="model")
-    return ProfiledWorkspace(cw, exposed)
+        raise InputError("the model shares no parameter with the workspace", file=file, field="model")
+    return ProfiledWorkspace(cost, exposed)
 
 
 TERMS = {"pyhf": build_pyhf_term}
