@@ -19,9 +19,9 @@ import numpy as np  # noqa: E402
 import pyhf  # noqa: E402
 
 from fitkit.data.hepdata import dataset_dir  # noqa: E402
-from fitkit.likelihood import shared_data_dir  # noqa: E402
 from fitkit.inference.light_x import scan_light_x  # noqa: E402
 from fitkit.inference.profile import fit_nuisances  # noqa: E402
+from fitkit.likelihood import shared_data_dir  # noqa: E402
 from fitkit.likelihood.belle2_knunu import Belle2Knunu  # noqa: E402
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost, load_workspace  # noqa: E402
 

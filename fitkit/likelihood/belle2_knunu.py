@@ -175,6 +175,7 @@ class Belle2Knunu:
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
+        self.published: dict[str, Any] = dict(spec)  # the workspace as read (before the NP clones)
         cw = CompiledWorkspace(spec)
         for parent in sorted({s for _, s in MAPS.values()}):
             cw.add_clone(parent, NP_SAMPLE, normfactor=NP_NORM)
@@ -214,6 +215,20 @@ class Belle2Knunu:
         self.q2rec = np.asarray(self.q2rec_index)
         mu_i = cw.index["mu"]
         self._mu_index = mu_i
+
+    def yields_by_channel(self, yields: np.ndarray) -> dict[str, list[float]]:
+        """NP yields per cell (:meth:`fold`) split into the channels that carry them."""
+        out: dict[str, list[float]] = {}
+        start = 0
+        for ch in dict.fromkeys(self.channel_of_cell):
+            nb = self.channel_of_cell.count(ch)
+            out[ch] = [float(v) for v in yields[start : start + nb]]
+            start += nb
+        return out
+
+    def parent_sample(self, channel: str) -> str:
+        """The SM signal sample of ``channel`` (the one the NP sample copies)."""
+        return next(parent for key, (_, parent) in MAPS.items() if channel.startswith(key))
 
     # ---------------------------------------------------------------- signal templates
     def fold(self, br_true: np.ndarray) -> np.ndarray:
@@ -310,6 +325,32 @@ class Belle2KnunuTerm:
         pts = {k: np.array([v]) for k, v in values.items()}
         yields = lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0]
         return lk.signal_cost(yields), {NP_NORM: 1.0}, lk.limits()
+
+    def pyhf_workspace(self, values: Mapping[str, float]) -> dict[str, Any]:
+        """This term at the model point ``values`` as a pyhf workspace (``fitkit export``).
+
+        Without ``knunu_signal``: the published workspace (POI mu). Otherwise the published
+        workspace patched with the model's folded signal (:func:`fitkit.likelihood.export.signal_patch`,
+        POI ``mu_np``: the signal strength relative to ``values``) and the SM signal strength
+        constrained to N(1, 0.37/4.97) as pyhf's ``lumi`` factor.
+        """
+        from fitkit.likelihood.export import apply, constrain_normfactor_patch, signal_patch
+
+        lk = self.likelihood
+        spec = dict(lk.published)
+        if not self._signal:
+            return spec
+        pts = {k: np.array([float(values[k])]) for k in self.exposed}
+        by_channel = lk.yields_by_channel(lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0])
+        ops: list[dict[str, Any]] = []
+        for parent in sorted({lk.parent_sample(ch) for ch in by_channel}):
+            mine = {ch: y for ch, y in by_channel.items() if lk.parent_sample(ch) == parent}
+            ops += signal_patch(spec, parent, mine, name=NP_SAMPLE, normfactor="mu_np")
+        spec = apply(spec, ops)
+        spec = apply(spec, constrain_normfactor_patch(spec, "mu", sigma=BR_SM_ERROR / BR_SM, bounds=self.likelihood.limits()["mu"]))
+        for meas in spec["measurements"]:
+            meas["config"]["poi"] = "mu_np"
+        return spec
 
     def extras(self, point: Mapping[str, float], profile: Callable[[Mapping[str, float]], float]) -> dict[str, Any]:
         """Numbers for ``fitkit fit --json`` besides the fit: local (and global) significance.
