@@ -95,3 +95,25 @@ def test_combination_above_the_maps_range_is_the_counting_result():
     r = scan_light_x(lk, m, external=[k.external()], treatment="combined")
     assert r.br[0] == pytest.approx(float(k.best_fit(4.69)[0]), rel=0.02)
     assert np.isfinite(r.br_error[0]) and r.br_error[0] > 2e-6
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _FULL.exists(), reason="no shared data")
+def test_combined_scan_is_the_combined_fit_definition():
+    """`fitkit knunu scan`'s combined treatment and likelihoods/knunu-light-x-combined.yaml are one
+    likelihood (Belle II profiled + the K counting channels): at m_X = 2.05 GeV the scan's best BR
+    and -2 Delta ln L against BR = 0 are those of the fit definition's cost minimised by MIGRAD."""
+    from fitkit import api
+    from fitkit.inference.fit import minimize
+    from fitkit.inference.light_x import scan_light_x
+    from fitkit.likelihood.belle2_knunu import Belle2Knunu
+    from fitkit.likelihood.counting import counting_likelihood
+
+    scan = scan_light_x(Belle2Knunu(_FULL), np.array([2.05]), external=[counting_likelihood("K").external()], treatment="combined")
+    problem = api.problem("knunu-light-x-combined").with_fixed({"m_X": 2.05})
+    assert [type(c).__name__ for c in problem.costs] == ["ProfiledCost", "CountingCost"]
+    m, phys = minimize(problem, {"BR_KX": float(scan.br[0])}, hesse=False)
+    cost = problem.cost
+    null = cost(*[0.0 if n == "BR_KX" else {**problem.fixed, **phys}[n] for n in problem.parameter_names])
+    assert phys["BR_KX"] == pytest.approx(scan.br[0], rel=0.01)
+    assert null - m.fval == pytest.approx(scan.delta[0], abs=0.02)

@@ -238,3 +238,38 @@ def test_belle2_fit_with_counting_external_is_the_profile_minimum():
     assert min(fixed[0], fixed[2]) > fixed[1] - 1e-3
     curv = (fixed[0] + fixed[2] - 2 * fixed[1]) / 0.25  # d^2(chi2)/db^2 = 2 / err^2
     assert r.errors["br_np"] == pytest.approx(math.sqrt(2.0 / curv), rel=0.05)
+
+
+def test_counting_term_is_the_likelihood_and_its_pyhf_form():
+    """Term ``counting``: chi2(BR_X, m_X) of the K channels; batch = scalar; its pyhf export gives
+    the same -2 Delta ln L between two signal rates (pyhf's background Gaussian profiled by MIGRAD)."""
+    import pyhf
+
+    from fitkit.inference.profile import fit_nuisances
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.counting import build_counting_term
+    from fitkit.likelihood.pyhf_backend import PyhfCost
+    from fitkit.models import get_model
+
+    cost = build_counting_term({"kind": "K"}, get_model("invisible-x"), context=TermContext())
+    lk = counting_likelihood("K")
+    assert list(cost._parameters) == ["m_X", "BR_KX"]
+    assert cost(2.0, 1e-5) == pytest.approx(float(lk.chi2(1e-5, 2.0)), rel=1e-12)
+    b = cost.batch({"m_X": np.array([2.0, 2.0, 4.7]), "BR_KX": np.array([0.0, 1e-5, 1e-5])})
+    assert b.tolist() == pytest.approx([cost(2.0, 0.0), cost(2.0, 1e-5), cost(4.7, 1e-5)], rel=1e-12)
+    ws = pyhf.Workspace(cost.pyhf_workspace({"m_X": 2.0, "BR_KX": 1e-5}))
+    pc = PyhfCost(ws)
+    twice = [fit_nuisances(pc, fixed={"mu_np": k}).twice_nll for k in (0.0, 1.0)]
+    assert twice[1] - twice[0] == pytest.approx(cost(2.0, 1e-5) - cost(2.0, 0.0), abs=2e-3)
+
+
+@pytest.mark.parametrize(("spec", "field"), [({"kind": "B"}, "terms.kind"), ({"br": "nope"}, "terms.br"), ({"ids": ["nope"]}, "terms.ids")])
+def test_counting_term_errors_name_the_field(spec, field):
+    from fitkit.errors import InputError
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.counting import build_counting_term
+    from fitkit.models import get_model
+
+    with pytest.raises(InputError) as info:
+        build_counting_term(spec, get_model("invisible-x"), context=TermContext(file="x.yaml"))
+    assert info.value.field == field and info.value.file == "x.yaml"
