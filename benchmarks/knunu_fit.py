@@ -18,8 +18,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pyhf  # noqa: E402
 
+from fitkit.analyses.paper003.light_x import scan_light_x  # noqa: E402
 from fitkit.data.hepdata import dataset_dir  # noqa: E402
-from fitkit.inference.light_x import scan_light_x  # noqa: E402
 from fitkit.inference.profile import fit_nuisances  # noqa: E402
 from fitkit.likelihood import shared_data_dir  # noqa: E402
 from fitkit.likelihood.belle2_knunu import Belle2Knunu  # noqa: E402

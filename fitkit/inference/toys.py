@@ -169,16 +169,18 @@ class ToyResult(NamedTuple):
 def toy_chunk(
     directory: str,
     masses: np.ndarray,
-    treatment: str,
+    templates: np.ndarray,
     seed: int,
     n_total: int,
     indices: Sequence[int],
     theta0: dict[str, float],
 ) -> np.ndarray:
-    """Toys ``indices`` (of ``n_total`` spawned from ``seed``): rows (T, m_best). Pure function."""
+    """Toys ``indices`` (of ``n_total`` spawned from ``seed``): rows (T, m_best). Pure function.
+
+    ``templates`` (n_masses, n_cells): the signal yields per unit of the normalisation at ``masses``.
+    """
     lk = _likelihood(directory)
     cw = lk.workspace
-    templates = (lk.line_yields(masses) if treatment == "maps" else lk.gaussian_line_yields(masses)) * 1e-6
     x0 = np.array([theta0[p] for p in cw.parameters])
     x0[cw.index[NP_NORM]] = 0.0
     lam = cw.expected_data(x0[None, :], nominal={NP_SAMPLE: templates[0] * 0})[0]
@@ -199,11 +201,11 @@ def toy_chunk(
 def run_toys(
     directory: str | Path,
     masses: np.ndarray,
+    templates: np.ndarray,
     theta0: dict[str, float],
     *,
     n_toys: int,
     seed: int = 12345,
-    treatment: str = "maps",
     workers: int | None = None,
     chunk: int = 25,
 ) -> ToyResult:
@@ -213,7 +215,7 @@ def run_toys(
     """
     masses = np.asarray(masses, float)
     groups = [list(range(i, min(i + chunk, n_toys))) for i in range(0, n_toys, chunk)]
-    args = (str(directory), masses, treatment, seed, n_toys)
+    args = (str(directory), masses, np.asarray(templates, float), seed, n_toys)
     if workers:
         from dask.distributed import Client, LocalCluster
 

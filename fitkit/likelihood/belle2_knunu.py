@@ -58,8 +58,8 @@ from fitkit.data.hepdata import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
 from fitkit.likelihood.workspace import load_workspace, validate_workspace
-from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
 from fitkit.theory.formfactors import form_factors
+from fitkit.theory.kinematics import kallen
 
 __all__ = [
     "TRUE_Q2_EDGES",
@@ -122,7 +122,7 @@ def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12)
     hi = np.clip(edges[1:], 0.0, q2max)
     half = 0.5 * (hi - lo)
     q2 = 0.5 * (hi + lo)[:, None] + half[:, None] * x[None, :]
-    lam = phase_space_lambda(M_BPLUS, M_KPLUS, np.sqrt(q2))
+    lam = np.clip(kallen(1.0, (M_KPLUS / M_BPLUS) ** 2, q2 / M_BPLUS**2), 0.0, None)  # 003 eq. (6)
     rate = lam**1.5 * form_factors("B->K", q2)["f+"] ** 2
     integral = (rate * wq).sum(axis=1) * half
     return integral / integral.sum()
@@ -235,12 +235,6 @@ class Belle2Knunu:
         """Yields of the NP sample per cell, (n_points, n_np_cells), from BR per true bin."""
         return np.atleast_2d(br_true) @ self.eps.T
 
-    def line_yields(self, m_x: np.ndarray) -> np.ndarray:
-        """Yields per unit BR(B+ -> K+ X) of a narrow X of mass m_X (GeV), (n_masses, n_cells)."""
-        m_x = np.atleast_1d(np.asarray(m_x, float))
-        sig = InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES)
-        return self.fold(sig)
-
     def gaussian_line_yields(self, m_x: np.ndarray, sigma: float = SIGMA_003) -> np.ndarray:
         """003's treatment: yields per unit BR of a Gaussian (sigma in GeV^2) in q^2_rec at m_X^2."""
         m_x = np.atleast_1d(np.asarray(m_x, float))
@@ -260,14 +254,6 @@ class Belle2Knunu:
                 out[:, start : start + nb] = y[None, :]
             start += nb
         return out
-
-    def templates(self, masses: np.ndarray, treatment: str = "maps") -> np.ndarray:
-        """Yields per unit BR of a narrow X at each mass: ``maps`` or 003's ``gaussian`` treatment."""
-        if treatment == "maps":
-            return self.line_yields(masses)
-        if treatment == "gaussian":
-            return self.gaussian_line_yields(masses)
-        raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
 
     # ---------------------------------------------------------------- costs (minimised by fitkit.inference)
     def limits(self, br_max: float = 100.0) -> dict[str, tuple[float, float]]:

@@ -1,6 +1,6 @@
 """BaBar 2013 and Belle 2017 B -> K(*) nu nubar results as chi^2 terms in the X branching ratio.
 
-Superseded in the 003 analysis (:mod:`fitkit.inference.light_x`, treatment "combined") by the
+Superseded in the 003 analysis (:mod:`fitkit.analyses.paper003.light_x`, treatment "combined") by the
 per-channel counting likelihoods of :mod:`fitkit.likelihood.counting` (observed events,
 backgrounds, K+ and K0S / K*+ and K*0 channels, mass-dependent acceptance); kept as the
 "combined-published" treatment and for the 000 / plotting uses of the published numbers.

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from scipy.interpolate import CubicSpline
 
-from fitkit.inference.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
+from fitkit.analyses.paper003.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
 from fitkit.likelihood.bknunu_external import constraints
 from fitkit.models.light_invisible import ALP, ZPrime
 
-_SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+_SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[3] / ".." / "shared" / "data"))
 _FULL = _SHARED / "belle2_knunu_2023"
 
 
@@ -53,8 +53,8 @@ def test_offline_analysis_on_the_simplified_card():
 def test_kstar_limits_from_counting_channels_vs_mass():
     """CLs limits on BR(B0 -> K*0 X): flat below threshold (SM-averaged efficiencies), inf above,
     the 2 sigma bound above the 90% one, within a factor 1.5 of the profile-likelihood limit."""
+    from fitkit.analyses.paper003.light_x import kstar_limits
     from fitkit.constants import M_B0, M_KSTAR0
-    from fitkit.inference.light_x import kstar_limits
     from fitkit.likelihood.counting import counting_likelihood
 
     masses = np.array([0.5, 2.0, M_B0 - M_KSTAR0 + 0.05])
@@ -68,7 +68,7 @@ def test_kstar_limits_from_counting_channels_vs_mass():
 
 def test_zprime_with_the_kstar_counting_chi2():
     """The K* counting chi^2 (a callable) bounds the axial coupling like the published-BR list."""
-    from fitkit.inference.light_x import _kstar_chi2
+    from fitkit.analyses.paper003.light_x import _kstar_chi2
     from fitkit.likelihood.counting import counting_likelihood
 
     brs = np.linspace(0.0, 2e-5, 41)
@@ -84,14 +84,14 @@ def test_zprime_with_the_kstar_counting_chi2():
 def test_combination_above_the_maps_range_is_the_counting_result():
     """Where the Belle II X template vanishes (m_X = 4.69 GeV) its profile is flat: the combined
     fit is the BaBar/Belle counting fit alone (no NaN from a failed HESSE of the Belle II fit)."""
-    from fitkit.inference.light_x import scan_light_x
+    from fitkit.analyses.paper003.light_x import line_templates, scan_light_x
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
     from fitkit.likelihood.counting import counting_likelihood
 
     lk = Belle2Knunu(_FULL)
     k = counting_likelihood("K")
     m = np.array([4.69])
-    assert lk.line_yields(m).sum() == 0.0
+    assert line_templates(lk, m).sum() == 0.0
     r = scan_light_x(lk, m, external=[k.external()], treatment="combined")
     assert r.br[0] == pytest.approx(float(k.best_fit(4.69)[0]), rel=0.02)
     assert np.isfinite(r.br_error[0]) and r.br_error[0] > 2e-6
@@ -104,8 +104,8 @@ def test_combined_scan_is_the_combined_fit_definition():
     likelihood (Belle II profiled + the K counting channels): at m_X = 2.05 GeV the scan's best BR
     and -2 Delta ln L against BR = 0 are those of the fit definition's cost minimised by MIGRAD."""
     from fitkit import api
+    from fitkit.analyses.paper003.light_x import scan_light_x
     from fitkit.inference.fit import minimize
-    from fitkit.inference.light_x import scan_light_x
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
     from fitkit.likelihood.counting import counting_likelihood
 

@@ -37,7 +37,7 @@ from iminuit import Minuit
 from scipy import stats
 from scipy.interpolate import CubicSpline
 
-from fitkit.constants import M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
+from fitkit.constants import HBAR_GEV_S, M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
 from fitkit.inference.template_scan import (
@@ -48,10 +48,10 @@ from fitkit.inference.template_scan import (
     scan_templates,
 )
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
-from fitkit.likelihood.belle2_knunu import Belle2Knunu
+from fitkit.likelihood.belle2_knunu import TRUE_Q2_EDGES, Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
-from fitkit.models.light_invisible import ZPrime, _to_br, width_b_to_k_alp, width_b_to_kstar_alp
+from fitkit.models.light_invisible import InvisibleX, ZPrime, width_b_to_k_alp, width_b_to_kstar_alp
 
 __all__ = [
     "default_masses",
@@ -61,6 +61,8 @@ __all__ = [
     "br_profile",
     "best_fit_br",
     "scan_light_x",
+    "line_templates",
+    "templates",
     "kstar_limits",
 ]
 
@@ -84,17 +86,36 @@ def _scan_dict(s: TemplateScan) -> dict[str, Any]:
     }
 
 
+def line_templates(lk: Belle2Knunu, m_x: np.ndarray) -> np.ndarray:
+    """Yields per unit BR(B+ -> K+ X) of a narrow invisible X of mass m_X (GeV), (n_masses, n_cells).
+
+    The model's true-q^2 spectrum (:meth:`fitkit.models.light_invisible.InvisibleX.knunu_signal`,
+    a line at q^2 = m_X^2) folded through the Belle II maps.
+    """
+    m_x = np.atleast_1d(np.asarray(m_x, float))
+    return lk.fold(InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES))
+
+
+def templates(lk: Belle2Knunu, masses: np.ndarray, treatment: str = "maps") -> np.ndarray:
+    """Yields per unit BR at each mass: ``maps`` (:func:`line_templates`) or 003's ``gaussian`` treatment."""
+    if treatment == "maps":
+        return line_templates(lk, masses)
+    if treatment == "gaussian":
+        return lk.gaussian_line_yields(masses)
+    raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
+
+
 def scan_light_x(
     lk: Belle2Knunu, masses: np.ndarray, *, treatment: str = "maps", external: Sequence[External] = (), data: np.ndarray | None = None
 ) -> TemplateScan:
     """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``."""
-    tpl = lk.templates(masses, "gaussian" if treatment == "gaussian" else "maps") * 1e-6
+    tpl = templates(lk, masses, "gaussian" if treatment == "gaussian" else "maps") * 1e-6
     return scan_templates(lk, masses, tpl, unit=1e-6, treatment=treatment, data=data, external=external)
 
 
 def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.ndarray:
     """-2 ln L (nuisances profiled) at fixed BR(B+ -> K+ X) values ``brs`` and mass ``m_x``."""
-    tpl = lk.line_yields(np.array([m_x]))[0] * 1e-6
+    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
     out, start = [], None
     for b in brs:
         r = fit_template(lk, tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
@@ -109,8 +130,8 @@ def alp_decay_constants(br_k: tuple[float, float], br_kstar_bound: float, m_a: f
     003 eqs. (15)-(16): BR is proportional to 1/F^2, so F = F_ref sqrt(BR_ref / BR).
     """
     v, s = br_k
-    c_v = float(_to_br(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), 1.0), TAU_BPLUS))  # BR at F_V = 1 GeV
-    c_a = float(_to_br(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), 1.0), TAU_B0))
+    c_v = float(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), 1.0)) * TAU_BPLUS / HBAR_GEV_S  # BR at F_V = 1 GeV
+    c_a = float(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), 1.0)) * TAU_B0 / HBAR_GEV_S
     f_v = math.sqrt(c_v / v)
     return {
         "m_a": m_a,
@@ -214,9 +235,9 @@ def light_x_analysis(
     out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, chi2_ks, m_best, dim=d) for d in (4, 5, 6)}
     out["zprime_profile"] = {"m_X": m_best, "BR_KX": brs.tolist(), "delta_twice_nll": (prof - prof.min()).tolist()}
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
-    templates = lk.line_yields(masses) * 1e-6
-    z_score, theta0 = score_scan(lk, templates)
-    t_obs, j_obs = scan_statistic(lk, templates, z_score, theta0)
+    line = line_templates(lk, masses) * 1e-6
+    z_score, theta0 = score_scan(lk, line)
+    t_obs, j_obs = scan_statistic(lk, line, z_score, theta0)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
     u0 = 1.0
     lee: dict[str, Any] = {
@@ -228,7 +249,7 @@ def light_x_analysis(
     if toys > 0:
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
-        res = run_toys(lk.directory, masses, theta0, n_toys=toys, seed=seed, workers=workers)
+        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers)
         p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
         # Gross-Vitells with <N(u0)> from the toys' maximum: one crossing per toy above u0 at least
