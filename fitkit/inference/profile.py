@@ -264,6 +264,7 @@ class ProfiledCost(Cost):
     def __init__(self, term: Profilable) -> None:
         self.term = term
         self.names = list(term.exposed)
+        self.poisson = bool(getattr(term, "poisson", False))
         self._warm: dict[str, float] | None = None
         super().__init__({n: None for n in self.names}, 0)
 

@@ -1,7 +1,7 @@
 """The Belle II B+ -> K+ nu nubar likelihood (arXiv:2311.14647) with new-physics signals folded in.
 
-Inputs (HEPData record 10.17182/hepdata.166082, read from ``$FITKIT_SHARED_DATA`` /
-``../shared/data/belle2_knunu_2023`` or from the cache of ``fitkit data pull``): the pyhf
+Inputs (HEPData record 10.17182/hepdata.166082, shipped in ``data/hepdata/belle2_knunu_2023``
+and verified against ``data/registry.yaml``, data set :data:`DATASET`): the pyhf
 workspace of the ITA + HTA combination and the number densities N_it (reconstructed bin i x
 true-q^2 bin t; each row sums to bin i's nominal SM signal yield).
 
@@ -54,7 +54,7 @@ import numpy as np
 from scipy import stats
 
 from fitkit.constants import M_BPLUS, M_KPLUS
-from fitkit.data.hepdata import dataset_dir
+from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
 from fitkit.likelihood.workspace import load_workspace, validate_workspace
@@ -86,8 +86,8 @@ TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101
 BR_SM: float = 4.97e-6
 BR_SM_ERROR: float = 0.37e-6
 
-#: Folder of the data set under the shared-data root (and name of ``fitkit data pull``).
-DATASET: str = "belle2_knunu_2023"
+#: Name of the data set in ``data/registry.yaml`` (and of ``fitkit data pull``).
+DATASET: str = "belle2-knunu-2023"
 #: Workspace file and number-density map per channel prefix: (file, SM signal sample name).
 WORKSPACE_FILE: str = "combined_likelihood.json"
 MAPS: dict[str, tuple[str, str]] = {
@@ -168,10 +168,10 @@ class Belle2Knunu:
 
     def __post_init__(self) -> None:
         if self.directory is None:
-            from fitkit.data.catalog import default_data_dir, read_yaml
+            from fitkit.data.catalog import default_data_dir, load_yields_card
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = validate_workspace(simplified_spec(read_yaml(card_path)), file=str(card_path))
+            spec = validate_workspace(simplified_spec(load_yields_card(card_path)), file=str(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
@@ -298,6 +298,8 @@ class Belle2KnunuTerm:
     likelihood: Belle2Knunu
     model: Any
     exposed: list[str]
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson: bool = field(default=True, init=False)
 
     def __post_init__(self) -> None:
         self.ndata = self.likelihood.workspace.n_bins
@@ -339,27 +341,17 @@ class Belle2KnunuTerm:
         return spec
 
     def extras(self, point: Mapping[str, float], profile: Callable[[Mapping[str, float]], float]) -> dict[str, Any]:
-        """Numbers for ``fitkit fit --json`` besides the fit: local (and global) significance.
+        """Numbers for ``fitkit fit --json`` besides the fit: the local significance.
 
         ``significance_local``: sqrt(-2 Delta ln L) between ``point`` and the model's SM point at
-        the same mass (one parameter of interest, Wilks), ``profile`` being the profiled -2 ln L;
-        ``significance_global``: from the toys of the last ``fitkit knunu scan --toys``
-        (``results/knunu/light_x.json`` or ``$FITKIT_KNUNU_RESULT``), when they were run.
+        the same mass (one parameter of interest, Wilks), ``profile`` being the profiled -2 ln L.
+        The global significance of the toys is not read here: ``fitkit fit --toys-result FILE``
+        adds it from a result passed explicitly.
         """
-        import json
-        import os
-
         params = {k: float(point[k]) for k in self.exposed}
         sm = {**params, **{k: v for k, v in self.model.sm_point().items() if k in params}}
         delta = profile(sm) - profile(params)
-        out: dict[str, Any] = {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
-        path = Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
-        if path.exists():
-            lee = json.loads(path.read_text()).get("lee", {})
-            if "significance_global" in lee:
-                out["significance_global"] = lee["significance_global"]
-                out["toys"] = lee.get("toys")
-        return out
+        return {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
 
 
 #: The simplified card, relative to the data folder (derived by scripts/derive_belle2_knunu_simplified.py).
@@ -398,10 +390,10 @@ def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
-    from fitkit.data.catalog import default_data_dir, read_yaml
+    from fitkit.data.catalog import default_data_dir, load_yields_card
 
     card_path = Path(path) if path else default_data_dir() / SIMPLIFIED_CARD
-    card = read_yaml(card_path)
+    card = load_yields_card(card_path)
     try:
         spec = simplified_spec(card)
     except (KeyError, TypeError) as exc:
@@ -417,21 +409,19 @@ def _cached_likelihood(directory: str | None) -> Belle2Knunu:
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuTerm:
     """Term builder ``type: belle2-knunu``.
 
-    Spec keys: ``likelihood`` (``auto``: the published workspace and maps if found in
-    ``directory``, the shared data or the pull cache, else the simplified card; ``full``;
-    ``simplified``), ``directory`` (optional).
+    Spec key ``likelihood``: ``full`` (default: the published workspace and maps of
+    :data:`DATASET`, sha256-verified) or ``simplified`` (the approximate card
+    ``data/bknunu/yields/belle2_2023_simplified.yaml``: shape systematics dropped, mu error 0.99
+    instead of 1.33; only on request, never as a fallback).
     """
-    mode = spec.get("likelihood", "auto")
-    if mode not in ("auto", "full", "simplified"):
-        raise InputError(f"likelihood must be auto, full or simplified, got {mode!r}", file=getattr(context, "file", None), field="terms.likelihood")
-    try:
-        directory = None if mode == "simplified" else dataset_dir(
-            "belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory")
-        )
-    except InputError:
-        if mode == "full":
-            raise
-        directory = None  # offline: the simplified card shipped in data/
+    file = getattr(context, "file", None)
+    unknown = sorted(set(spec) - {"type", "likelihood"})
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(unknown)}; a belle2-knunu term takes 'likelihood'", file=file, field=f"terms.{unknown[0]}")
+    mode = spec.get("likelihood", "full")
+    if mode not in ("full", "simplified"):
+        raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
+    directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
     lk = _cached_likelihood(None if directory is None else str(directory))
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)

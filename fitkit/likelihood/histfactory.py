@@ -661,6 +661,9 @@ class WorkspaceCost(Cost):
     the workspace's inits and bounds (fixed workspace parameters get a degenerate interval).
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(
         self,
         workspace: CompiledWorkspace,
@@ -753,6 +756,8 @@ class ProfiledWorkspace:
 
     cost: Any
     exposed: list[str]
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson: bool = True
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.exposed if p not in self.cost.index]
@@ -770,10 +775,22 @@ class ProfiledWorkspace:
 BACKENDS = ("compiled", "pyhf")
 
 
+def _workspace_path(name: str, context: Any) -> Path:
+    """A registered ``<data set>/<file>`` (verified) or a plain path (relative to the repository)."""
+    from fitkit.data.registry import data_file, load_registry
+
+    dataset, _, fname = name.partition("/")
+    if fname and dataset in load_registry(getattr(context, "data_root", None)).datasets:
+        return data_file(dataset, fname, root=getattr(context, "data_root", None))
+    path = Path(name)
+    return path if path.is_absolute() else Path(getattr(context, "root", Path.cwd())) / path
+
+
 def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Any:
     """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true, backend: compiled}``.
 
-    ``workspace`` is absolute or relative to the shared data folder; it is read and validated
+    ``workspace`` is a registered data file ``<data set>/<file>`` (``data/registry.yaml``,
+    sha256-verified), or a path (absolute, or relative to the repository); it is read and validated
     through pyhf (:func:`fitkit.likelihood.workspace.load_workspace`). The model's parameters
     that are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default)
     all others are profiled at every evaluation (:class:`ProfiledWorkspace`), with
@@ -786,9 +803,7 @@ def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Any
     backend = spec.get("backend", "compiled")
     if backend not in BACKENDS:
         raise InputError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}", file=file, field="terms.backend")
-    path = Path(spec["workspace"])
-    if not path.is_absolute():
-        path = Path(context.shared_data) / path
+    path = _workspace_path(str(spec["workspace"]), context)
     ws = load_workspace(path)
     measurement = spec.get("measurement")
     if measurement is not None and measurement not in [m["name"] for m in ws["measurements"]]:

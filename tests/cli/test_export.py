@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 
 import pytest
 
 from fitkit.cli import main
-
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-needs_belle2 = pytest.mark.skipif(not (SHARED / "belle2_knunu_2023").exists(), reason="Belle II data not available")
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -45,7 +40,6 @@ def test_bad_export_arguments_exit_2(tmp_path, capsys, args, field):
     assert list(tmp_path.iterdir()) == []
 
 
-@needs_belle2
 @pytest.mark.slow
 def test_pyhf_fit_of_the_exported_workspace_is_fitkits_fit(tmp_path, capsys):
     """Round trip: pyhf.infer.mle.fit on the exported Belle II workspace with the X signal at

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pyhf
 import pytest
 
+from fitkit.data.registry import load_registry
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace
 from fitkit.likelihood.workspace import load_workspace, validate_workspace
-
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
 
 
 def _good() -> dict:
@@ -108,9 +106,17 @@ def test_valid_workspace_is_a_pyhf_workspace():
 
 
 def _shipped() -> list[Path]:
-    """The published workspaces fitkit reads (the reinterpretation file is not a workspace but a
-    redist-format wrapper of one)."""
-    return [p for p in [SHARED / "belle2_knunu_2023" / "combined_likelihood.json"] if p.exists()]
+    """Every registered pyhf workspace (``data/registry.yaml``: the files named ``*likelihood.json``
+    that are workspaces; Belle II's reinterpretation file is a redist-format wrapper, not one)."""
+    from fitkit.data.registry import data_file
+
+    reg = load_registry()
+    return [
+        data_file(name, f)
+        for name, ds in reg.datasets.items()
+        for f in ds.files
+        if f.endswith(".json") and "reinterpretation" not in f
+    ]
 
 
 def _equal_to_pyhf(ws: pyhf.Workspace, seed: int) -> None:
