@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from iminuit import Minuit
 from scipy import stats
 from scipy.interpolate import CubicSpline
 
 from fitkit.constants import HBAR_GEV_S, M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
+from fitkit.inference.profile import make_minuit
 from fitkit.inference.template_scan import (
     External,
     TemplateScan,
@@ -48,7 +48,7 @@ from fitkit.inference.template_scan import (
     scan_templates,
 )
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
-from fitkit.likelihood.belle2_knunu import TRUE_Q2_EDGES, Belle2Knunu
+from fitkit.likelihood.belle2_knunu import NP_SAMPLE, TRUE_Q2_EDGES, Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
 from fitkit.models.light_invisible import InvisibleX, ZPrime, width_b_to_k_alp, width_b_to_kstar_alp
@@ -61,6 +61,7 @@ __all__ = [
     "br_profile",
     "best_fit_br",
     "scan_light_x",
+    "postfit_histograms",
     "line_templates",
     "templates",
     "kstar_limits",
@@ -168,8 +169,7 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     gl, gr = np.meshgrid(axis, axis, indexing="ij")
     grid = chi2(gl, gr)
     i, j = np.unravel_index(int(np.argmin(grid)), grid.shape)
-    m = Minuit(lambda a, b: float(chi2(np.array(a), np.array(b))), axis[i], axis[j])
-    m.errordef = Minuit.LEAST_SQUARES
+    m = make_minuit(lambda g: float(chi2(np.array(g[0]), np.array(g[1]))), np.array([axis[i], axis[j]]), name=("g_L", "g_R"))
     m.migrad()
     g_l, g_r = float(m.values[0]), float(m.values[1])
     return {
@@ -301,6 +301,40 @@ def kstar_limits(ks_count: CountingLikelihood, masses: np.ndarray, *, m_ref: flo
         "BR_KstarX_2sigma": ul2s[i_ref],
         "m_ref": float(masses[i_ref]),
     }
+
+
+def postfit_histograms(lk: Belle2Knunu, m_x: float) -> dict[str, Any]:
+    """003 Fig. 1: per reconstructed bin the data, the SM post-fit (no X) and SM + X at the best BR at m_X.
+
+    Both expectations are lambda_b(theta-hat) of the compiled workspace at the fitted nuisances
+    (:func:`fitkit.inference.template_scan.fit_template` without / with the X template). Returns
+    ``hist.Hist`` objects on one integer axis (the workspace's bins in its channel order; data with
+    Poisson variances) and the best BR.
+    """
+    import hist
+
+    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
+    cw = lk.workspace
+    null = fit_template(lk, tpl, br_free=False, br_value=0.0, hesse=False)
+    best = fit_template(lk, tpl, start={**null.values, lk.norm_parameter: 1.0}, hesse=True)
+    axis = hist.axis.Integer(0, cw.n_bins, name="bin", label="reconstructed bin (ITA: BDT x q$^2_{rec}$; HTA: BDT)", underflow=False, overflow=False)
+
+    def expected(values: dict[str, float], norm: float) -> np.ndarray:
+        x = np.array([values[p] for p in cw.parameters])
+        return cw.expected_data(x[None, :], nominal={NP_SAMPLE: tpl * norm})[0]
+
+    out: dict[str, Any] = {}
+    h = hist.Hist(axis, storage=hist.storage.Weight())
+    h[...] = np.stack([cw.data, cw.data], axis=1)
+    out["data"] = h
+    for key, values, norm in (("sm", null.values, 0.0), ("sm+x", best.values, 1.0)):
+        h = hist.Hist(axis)
+        h[...] = expected(values, norm)
+        out[key] = h
+    br = best.values[lk.norm_parameter] * 1e-6
+    out["BR_KX"] = br
+    out["label_x"] = f"SM + X (m$_X$ = {m_x:.2f} GeV, BR = {br * 1e6:.1f}e-6)"
+    return out
 
 
 def best_fit_br(result: dict[str, Any], treatment: str) -> tuple[float, float, float, float]:
