@@ -96,6 +96,7 @@ def score_scan(
     h_bb = 2.0 * np.sum(n_obs * dlam**2 / lam0**2, axis=1)
     g1 = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: eps * templates})[1]
     g0 = cw.nll_and_grad(pts, data=data, aux=aux, nominal=zero)[1]
+    assert g1 is not None and g0 is not None  # grad=True
     h_bt = 2.0 * (g1 - g0)[:, free] / eps  # (nm, n_free)
     h_tt = 2.0 * cw.hessian(x, free, data=data, aux=aux, nominal={NP_SAMPLE: templates[0] * 0})
     imu = np.flatnonzero(free == cw.index["mu"])

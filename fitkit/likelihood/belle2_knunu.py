@@ -58,6 +58,7 @@ from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
 from fitkit.likelihood.workspace import load_workspace, validate_workspace
+from fitkit.models.base import KnunuSpectrum
 from fitkit.theory.formfactors import form_factors
 from fitkit.theory.kinematics import kallen
 
@@ -303,7 +304,7 @@ class Belle2KnunuTerm:
 
     def __post_init__(self) -> None:
         self.ndata = self.likelihood.workspace.n_bins
-        self._signal = hasattr(self.model, "knunu_signal")
+        self._signal = isinstance(self.model, KnunuSpectrum)
 
     def nuisance_cost(self, values: Mapping[str, float]) -> tuple[WorkspaceCost, dict[str, float], dict[str, tuple[float, float]]]:
         """The full cost at the model point ``values``, what is fixed and the bounds."""
@@ -423,7 +424,7 @@ def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2Kn
         raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
     directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
     lk = _cached_likelihood(None if directory is None else str(directory))
-    if hasattr(model, "knunu_signal"):
+    if isinstance(model, KnunuSpectrum):
         names = list(model.parameters)
     elif "mu" in getattr(model, "parameters", {}):
         names = ["mu"]

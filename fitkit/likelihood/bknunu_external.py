@@ -38,6 +38,7 @@ import numpy as np
 from scipy import stats
 
 from fitkit.data.catalog import Catalog
+from fitkit.errors import InputError
 from fitkit.likelihood.limits import find_limit
 from fitkit.models.light_invisible import SM_BR_KNUNU
 
@@ -87,6 +88,8 @@ def constraints(mode: str, catalog: Catalog | None = None) -> list[BRConstraint]
     for m in catalog.select(ids=inputs["measurements"]):
         up = math.sqrt(sum(u**2 for u, _ in m.errors.values()))
         down = math.sqrt(sum(d**2 for _, d in m.errors.values()))
+        if m.sm is None:
+            raise InputError("a BR constraint needs the card's SM expectation", file=m.card, entry=m.id, field="sm")
         out.append(BRConstraint(m.id, mean=m.value - m.sm, sigma_below=down, sigma_above=up, source=m.card))
     for lid in inputs["limits"]:
         path, lf, lim = find_limit(lid, Path(catalog.root))

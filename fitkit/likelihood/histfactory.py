@@ -178,7 +178,10 @@ class CompiledWorkspace:
         self.channels = [c["name"] for c in chans]
         self.channel_slices: dict[str, slice] = {}
         data: list[float] = []
-        cells_s, cells_b, nom, err = [], [], [], []
+        cells_s: list[int] = []
+        cells_b: list[int] = []
+        nom: list[float] = []
+        err: list[float] = []
         self.samples: list[tuple[str, str]] = []  # (channel, sample)
         mods: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
         for ch in chans:
@@ -208,7 +211,7 @@ class CompiledWorkspace:
         sample_cells = [np.flatnonzero(self.cell_sample == s) for s in range(len(self.samples))]
         self._sample_cells = sample_cells
 
-        types = {}
+        types: dict[str, str] = {}
         for name, typ in mods:
             if name in types and {types[name], typ} != {"normsys", "histosys"} and types[name] != typ:
                 raise InputError(f"parameter {name!r} is used by modifiers {types[name]} and {typ}", field="modifiers")
@@ -355,8 +358,8 @@ class CompiledWorkspace:
         self._n_coef = _code4_coefficients(self._n_hi, self._n_lo)
         # linear factors in layers (each cell at most once per layer)
         layers: list[np.ndarray] = []
-        for cells, p in lin_entries:
-            pidx = np.broadcast_to(np.asarray(p), cells.shape)
+        for cells, par in lin_entries:
+            pidx = np.broadcast_to(np.asarray(par), cells.shape)
             for layer in layers:
                 if np.all(layer[cells] < 0):
                     layer[cells] = pidx
@@ -628,15 +631,15 @@ def _penalty_table(
     """(parameter index, mean, sigma below, sigma above) arrays of Gaussian penalties."""
     rows = []
     for name, spec in (penalties or {}).items():
-        items = [spec] if np.ndim(spec[0]) == 0 else list(spec)  # type: ignore[index]
+        items: list[Any] = [spec] if np.ndim(spec[0]) == 0 else list(spec)
         for it in items:
             mean, lo = float(it[0]), float(it[1])
             hi = float(it[2]) if len(it) > 2 else lo
             rows.append((index[name], mean, lo, hi))
     if not rows:
         return np.zeros(0, int), np.zeros(0), np.ones(0), np.ones(0)
-    idx, mean, lo, hi = (np.array(c) for c in zip(*rows))
-    return idx.astype(int), mean, lo, hi
+    idx, means, lo_, hi_ = (np.array(c) for c in zip(*rows))
+    return idx.astype(int), means, lo_, hi_
 
 
 def _penalty_terms(x: np.ndarray, pen: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -702,7 +705,9 @@ class WorkspaceCost(Cost):
     def grad(self, x: np.ndarray) -> np.ndarray:
         """Analytic gradient of :meth:`value`."""
         x = np.asarray(x, float)
-        gr = 2.0 * self.workspace.nll_and_grad(x[None, :], **self._kw())[1][0]
+        g = self.workspace.nll_and_grad(x[None, :], **self._kw())[1]
+        assert g is not None  # grad=True
+        gr = 2.0 * g[0]
         np.add.at(gr, self._pen[0], _penalty_terms(x, self._pen)[1])
         return gr
 

@@ -51,6 +51,7 @@ from fitkit.inference.toys import run_toys, scan_statistic, score_scan
 from fitkit.likelihood.belle2_knunu import NP_SAMPLE, TRUE_Q2_EDGES, Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
+from fitkit.models.base import as_points
 from fitkit.models.light_invisible import InvisibleX, ZPrime, width_b_to_k_alp, width_b_to_kstar_alp
 
 __all__ = [
@@ -131,8 +132,9 @@ def alp_decay_constants(br_k: tuple[float, float], br_kstar_bound: float, m_a: f
     003 eqs. (15)-(16): BR is proportional to 1/F^2, so F = F_ref sqrt(BR_ref / BR).
     """
     v, s = br_k
-    c_v = float(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), 1.0)) * TAU_BPLUS / HBAR_GEV_S  # BR at F_V = 1 GeV
-    c_a = float(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), 1.0)) * TAU_B0 / HBAR_GEV_S
+    one = np.array(1.0)  # F = 1 GeV
+    c_v = float(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), one)) * TAU_BPLUS / HBAR_GEV_S  # BR at F_V = 1 GeV
+    c_a = float(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), one)) * TAU_B0 / HBAR_GEV_S
     f_v = math.sqrt(c_v / v)
     return {
         "m_a": m_a,
@@ -152,9 +154,9 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     """
     chi2_ks = kstar_cons if callable(kstar_cons) else (lambda br: total_chi2(kstar_cons, br))
     model = ZPrime(dim)
-    one = model.branching_ratios({"m_Zp": m_z, "g_L": 1.0, "g_R": 1.0})
+    one = model.branching_ratios(as_points({"m_Zp": m_z, "g_L": 1.0, "g_R": 1.0}))
     br_k_unit = float(one["B+->K+"][0]) / 4.0  # per g_V^2 (g_V = 2 at g_L = g_R = 1)
-    g_vax = model.branching_ratios({"m_Zp": m_z, "g_L": -1.0, "g_R": 1.0})  # pure axial, g_A = 2
+    g_vax = model.branching_ratios(as_points({"m_Zp": m_z, "g_L": -1.0, "g_R": 1.0}))  # pure axial, g_A = 2
     br_ks_a = float(g_vax["B0->K*0"][0]) / 4.0
     br_ks_v = (float(one["B0->K*0"][0])) / 4.0
     br_max = float(chi2_k.x[-1])
