@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from fitkit.constants import M_BPLUS, M_KPLUS
+from fitkit.constants import M_BPLUS, M_KPLUS, SM_BR_KNUNU
 from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
@@ -84,7 +84,7 @@ __all__ = [
 TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101)])
 
 #: SM BR(B+ -> K+ nu nubar) behind mu = 1 (HPQCD arXiv:2207.13371; 003 ref. [67]) and its error.
-BR_SM: float = 4.97e-6
+BR_SM: float = SM_BR_KNUNU["K"]
 BR_SM_ERROR: float = 0.37e-6
 
 #: Name of the data set in ``data/registry.yaml`` (and of ``fitkit data pull``).

@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from fitkit.constants import SM_BR_KNUNU
 from fitkit.data.catalog import Catalog
 from fitkit.errors import InputError
 from fitkit.likelihood.limits import find_limit
-from fitkit.models.light_invisible import SM_BR_KNUNU
 
 __all__ = [
     "BRConstraint",

@@ -12,7 +12,7 @@ fractions sit in eps), ``r_c(m_X)`` in {0, 1} the acceptance of a two-body X (be
 Branching ratios are plain numbers; the parameter of interest is BR(B+ -> K+ X) for the K modes
 and BR(B0 -> K*0 X) for the K* modes, the other charge tied by isospin and lifetimes:
 BR(B0 -> K0 X) = BR(B+ -> K+ X) tau_B0/tau_B+ and BR(B+ -> K*+ X) = BR(B0 -> K*0 X) tau_B+/tau_B0
-(:data:`MODES`); the SM rates are :data:`fitkit.models.light_invisible.SM_BR_KNUNU` times the same
+(:data:`MODES`); the SM rates are :data:`fitkit.constants.SM_BR_KNUNU` times the same
 factors.
 
 Likelihood. Explicit Poisson x Gaussian rather than a pyhf model: one bin per channel has a
@@ -64,11 +64,20 @@ from iminuit.cost import Cost
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import optimize, special, stats
 
-from fitkit.constants import M_B0, M_BPLUS, M_K0, M_KPLUS, M_KSTAR0, M_KSTARPLUS, TAU_B0, TAU_BPLUS
+from fitkit.constants import (
+    M_B0,
+    M_BPLUS,
+    M_K0,
+    M_KPLUS,
+    M_KSTAR0,
+    M_KSTARPLUS,
+    SM_BR_KNUNU,
+    TAU_B0,
+    TAU_BPLUS,
+)
 from fitkit.data.catalog import default_data_dir, read_yaml, validation_error
 from fitkit.data.schema import Source
 from fitkit.errors import InputError
-from fitkit.models.light_invisible import SM_BR_KNUNU
 
 __all__ = [
     "CountingCost",
