@@ -284,9 +284,11 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         raise InputError(exc.message, file=file, entry=defn.name, field=exc.field or "model") from None
     except (TypeError, ValueError) as exc:
         raise InputError(f"bad model option: {exc}", file=file, entry=defn.name, field=_option_named(defn.options, str(exc))) from None
+    from fitkit.inference.profile import as_cost  # terms with nuisances are profiled by inference
+
     context = TermContext(catalog=catalog, file=file)
     with registry.track() as used:
-        costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+        costs = [as_cost(build_term(dict(t), model, context=context)) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:

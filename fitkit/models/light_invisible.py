@@ -56,6 +56,7 @@ from fitkit.constants import (
     M_KPLUS,
     M_KSTAR0,
     M_KSTARPLUS,
+    SM_BR_KNUNU,
     TAU_B0,
     TAU_BPLUS,
 )
@@ -89,11 +90,7 @@ CHANNELS: dict[str, tuple[float, float, float, str]] = {
     "B0->K*0": (M_B0, M_KSTAR0, TAU_B0, "K*"),
 }
 
-
-#: SM BR(B -> K(*) nu nubar) used when a card gives none: B+ -> K+ from HPQCD (arXiv:2207.13371,
-#: 003 ref. [67], the normalisation of Belle II's mu = 1); B -> K* from flavio 2.7.1
-#: (``sm_prediction('BR(B0->K*nunu)')``), the SM expectation of the BaBar card.
-SM_BR_KNUNU: dict[str, float] = {"K": 4.97e-6, "K*": 9.81e-6}
+# SM_BR_KNUNU (SM BR(B -> K(*) nu nubar), HPQCD / flavio) lives in fitkit.constants, re-exported here.
 
 
 def phase_space_lambda(m_b: float, m_k: float, m_x: np.ndarray) -> np.ndarray:
