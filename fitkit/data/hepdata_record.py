@@ -92,7 +92,8 @@ class PulledRecord:
 
 
 def _metadata(record_json: dict[str, Any]) -> dict[str, Any]:
-    rec = record_json.get("record") if isinstance(record_json.get("record"), dict) else record_json
+    inner = record_json.get("record")
+    rec: dict[str, Any] = inner if isinstance(inner, dict) else record_json
     title = str(rec.get("title") or record_json.get("title") or "").strip()
     if not title:
         raise InputError("the HEPData record has no title (not a record JSON?)", field="record.title")

@@ -142,9 +142,10 @@ def _quantities(old: dict[str, Any], new: dict[str, Any], rtol: float) -> list[Q
         out.append(Quantity(label, a, b, changed=_differs(a, b, rtol)))
     po, pn = old.get("parameters") or {}, new.get("parameters") or {}
     for name in dict.fromkeys([*po, *pn]):
-        a, b = po.get(name) or {}, pn.get(name) or {}
-        va, vb = _num(a.get("value")), _num(b.get("value"))
-        ea, eb = _num(a.get("error")), _num(b.get("error"))
+        pa: dict[str, Any] = po.get(name) or {}
+        pb: dict[str, Any] = pn.get(name) or {}
+        va, vb = _num(pa.get("value")), _num(pb.get("value"))
+        ea, eb = _num(pa.get("error")), _num(pb.get("error"))
         out.append(Quantity(name, va, vb, ea, eb, changed=_differs(va, vb, rtol) or _differs(ea, eb, rtol)))
     return out
 
