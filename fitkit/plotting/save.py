@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -16,6 +17,7 @@ def save_figure(fig: plt.Figure, path: str | Path, *, dpi: int = 120) -> Path:
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     try:
         fig.savefig(tmp, dpi=dpi)
+        os.chmod(tmp, 0o644)  # as every file fitkit writes (fitkit.inference.results.FILE_MODE)
         tmp.replace(path)
     finally:
         plt.close(fig)
