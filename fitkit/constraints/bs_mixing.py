@@ -19,7 +19,7 @@ draws the 2σ line: z = -Δ_mix / 0.065, one-sided, excluded at 2σ.
 Example:
     >>> c = BsMixing()
     >>> round(float(c.predict({"M_ZD": [0.1], "eps": [0.0], "eps_Z": [1e-3]})[0]), 5)
-    -0.00512
+    -0.00571
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ uncertainty: z = ΔM_K^NP / sqrt((0.4 ΔM_K^SM)^2 + σ_exp^2), two-sided, 2σ.
 Example:
     >>> c = DeltaMK()
     >>> f"{float(c.predict({'M_ZD': [0.01], 'eps': [0.0], 'eps_Z': [1e-3]})[0]):.2e}"  # GeV
-    '-1.53e-19'
+    '-1.71e-19'
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def width_b_to_zprime(channel: str, m_z: np.ndarray, g_l: np.ndarray, g_r: np.nd
     once, in :mod:`fitkit.theory.narrow` (:func:`~fitkit.theory.narrow.width_b_to_vector` and its
     dim-5/dim-6 variants); note that the transverse axial term of eq. (11) carries no lambda
     there (the amplitude (m_B + m_V) A1 survives at zero recoil; the rendered 003 text shows
-    lambda on it, which made the axial rate 0.8/6.3/20/46 % too low at m = 1/2/3/4 GeV).
+    lambda on it, which made the B+ -> K*+ axial rate 0.8/7.3/25/55 % too low at m = 1/2/3/4 GeV).
     ``lam_np`` is the scale Lambda (GeV) of the dim-5 and dim-6 operators.
     """
     name = NARROW_CHANNEL[channel]

@@ -52,8 +52,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from fitkit import constants as K
-from fitkit.models.dark_z.inputs import electroweak, load_inputs
-from fitkit.theory.wilson_sm import MU_B, sm_coefficients
+from fitkit.models.dark_z.inputs import ALPHA_DARKZ, electroweak, load_inputs
 
 __all__ = [
     "ALPHA_DARKZ",
@@ -71,10 +70,6 @@ __all__ = [
     "lepton_couplings",
     "neutrino_couplings",
 ]
-
-#: The one electromagnetic coupling of the model (module docstring): alpha_e(mu_b) of the
-#: b -> s l l engine, so that the Wilson coefficients and the rates share one normalisation.
-ALPHA_DARKZ: float = sm_coefficients(MU_B).alpha_e
 
 Transition = Literal["bs", "bd", "sd"]
 #: transition -> (incoming quark, outgoing quark); CKM columns d, s, b = 0, 1, 2.

@@ -15,8 +15,14 @@ from pathlib import Path
 
 from fitkit import constants as K
 from fitkit.data.catalog import default_data_dir, read_yaml
+from fitkit.theory.wilson_sm import MU_B, sm_coefficients
 
-__all__ = ["ZDInputs", "load_inputs", "electroweak"]
+__all__ = ["ALPHA_DARKZ", "ZDInputs", "load_inputs", "electroweak"]
+
+#: The one electromagnetic coupling of the dark-Z model (docs/conventions.md, issue 14): alpha_e(mu_b)
+#: of the b -> s l l engine, in the loop vertices, the lepton couplings, the Z_D widths, g-2 and
+#: the normalisation of the Wilson coefficients; eps and eps_Z are defined with this e.
+ALPHA_DARKZ: float = sm_coefficients(MU_B).alpha_e
 
 
 @dataclass(frozen=True)
@@ -37,13 +43,14 @@ def load_inputs(path: str | None = None) -> ZDInputs:
     return ZDInputs(quark_mass=masses, resolution=res)
 
 
-def electroweak(alpha: float = K.ALPHA_EM_0) -> tuple[float, float, float, float]:
-    """(e, g, s_W, c_W) with g = e / s_W and s_W^2 = :data:`fitkit.constants.SIN2_THETA_W`.
+def electroweak(alpha: float = ALPHA_DARKZ) -> tuple[float, float, float, float]:
+    """(e, g, s_W, c_W) with g = e / s_W and s_W^2 = :data:`fitkit.constants.SIN2_THETA_W`,
+    e = sqrt(4 pi alpha) with the model's one coupling :data:`ALPHA_DARKZ` by default.
 
     Example:
         >>> e, g, s, c = electroweak()
         >>> round(g, 4), round(s**2 + c**2, 12)
-        (0.6297, 1.0)
+        (0.6413, 1.0)
     """
     e = math.sqrt(4.0 * math.pi * alpha)
     s = math.sqrt(K.SIN2_THETA_W)
