@@ -1,28 +1,135 @@
-"""A rich progress bar on stderr for anything that takes more than a second."""
+"""What the terminal shows while fitkit works: progress bars on a TTY, stage lines everywhere.
+
+Every stage (a grid, a scan, MIGRAD, toys, writing plots) ends with ONE line on stderr, with its
+counts and elapsed time, whether or not stderr is a terminal, so that ``make run > log 2>&1``
+leaves a log of what ran and how long it took::
+
+    fitkit: fit darkz-C: grid 19320/19320 in 3.1 s
+    fitkit: fit darkz-C: MIGRAD 6 starts in 2.4 s
+
+On a terminal a rich progress bar is drawn while the stage runs; it stays on screen afterwards
+(``transient=False``). The code below the CLI never prints: it takes a ``progress(done, total)``
+callback, and this module turns the callbacks into bars and lines.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-__all__ = ["progress_bar", "stderr"]
+__all__ = ["progress_bar", "stage", "stage_line", "elapsed", "stderr"]
 
 stderr = Console(stderr=True)
 
+Callback = Callable[[int, int], None]
+
+
+def elapsed(seconds: float) -> str:
+    """'0.42 s', '12.3 s', '3 min 05 s'.
+
+    Example:
+        >>> elapsed(0.421), elapsed(12.34), elapsed(185.2)
+        ('0.42 s', '12.3 s', '3 min 05 s')
+    """
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+
+
+def stage_line(text: str) -> None:
+    """One line on stderr, prefixed 'fitkit: ' (what a log shows of a finished stage)."""
+    click.echo(f"fitkit: {text}", err=True)
+
+
+def _bar() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=stderr, transient=False,
+    )
+
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """Yield a callback ``(done, total)`` that drives one progress bar on stderr."""
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=stderr, transient=True,
-    ) as prog:
-        task = prog.add_task(description, total=None)
+def progress_bar(description: str, *, unit: str = "points", then: str | None = None) -> Iterator[Callback]:
+    """Yield a callback ``(done, total)`` for a counted stage; print its line when it ends.
 
-        def update(done: int, total: int) -> None:
-            prog.update(task, completed=done, total=total)
+    ``then``: the name of an uncounted stage that follows the counted one inside the same call
+    (e.g. ``"MIGRAD"`` after a fit's start grid): when the callback reports ``done == total`` the
+    counted stage's line is printed and a separate line for ``then`` is printed at the end, so a
+    bar never sits at 100% while MIGRAD runs.
+    """
+    live = _bar() if stderr.is_terminal else None
+    state = {"done": 0, "total": 0, "t0": time.perf_counter(), "t1": None}
+    task = None
+    if live is not None:
+        live.start()
+        task = live.add_task(description, total=None)
 
+    def finish_counted() -> None:
+        state["t1"] = time.perf_counter()
+        stage_line(f"{description}: {state['done']}/{state['total']} {unit} in {elapsed(state['t1'] - state['t0'])}")
+        if live is not None and then is not None:
+            live.update(task, completed=state["done"], total=state["total"])
+            live.stop_task(task)
+
+    def update(done: int, total: int) -> None:
+        state["done"], state["total"] = int(done), int(total)
+        if live is not None:
+            live.update(task, completed=done, total=total)
+        if then is not None and done >= total and state["t1"] is None:
+            finish_counted()
+            if live is not None:
+                live.add_task(f"{description}: {then}", total=None)
+
+    try:
         yield update
+    except BaseException:
+        if live is not None:
+            live.stop()
+        stage_line(f"{description}: stopped after {elapsed(time.perf_counter() - state['t0'])}")
+        raise
+    else:
+        if live is not None:
+            live.stop()
+        t_end = time.perf_counter()
+        if state["t1"] is None:
+            if state["total"]:
+                finish_counted()
+            else:
+                stage_line(f"{description}: done in {elapsed(t_end - state['t0'])}")
+        elif then is not None:
+            stage_line(f"{description}: {then} in {elapsed(t_end - state['t1'])}")
+
+
+@contextmanager
+def stage(description: str) -> Iterator[None]:
+    """An uncounted stage (a spinner on a TTY); one line with its elapsed time when it ends."""
+    t0 = time.perf_counter()
+    live = _bar() if stderr.is_terminal else None
+    if live is not None:
+        live.start()
+        live.add_task(description, total=None)
+    try:
+        yield
+    except BaseException:
+        if live is not None:
+            live.stop()
+        stage_line(f"{description}: stopped after {elapsed(time.perf_counter() - t0)}")
+        raise
+    else:
+        if live is not None:
+            live.stop()
+        stage_line(f"{description}: done in {elapsed(time.perf_counter() - t0)}")

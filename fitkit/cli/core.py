@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import time
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fitkit import api
-from fitkit.cli._progress import progress_bar
+from fitkit.cli._progress import elapsed, progress_bar, stage_line
 from fitkit.errors import FitkitError, InputError
 from fitkit.fitdef import definition_paths, load_definition
 from fitkit.inference import evaluate
@@ -53,15 +54,33 @@ def _fit_table(r: FitResult) -> Table:
     t.add_row("p-value", f"{r.p_value:.3g}")
     t.add_row("pull wrt SM", f"{r.pull_sm:.2f}")
     for name, p in r.parameters.items():
-        t.add_row(name, f"{p.value:.4g} ± {p.error:.2g} {p.unit}")
+        t.add_row(name, _parameter_cell(p))
     for i, m in enumerate(r.runners_up, start=1):
         at = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters.items())
         t.add_row(f"runner-up {i}", f"chi2 = {m.fval:.3f} (+{m.fval - r.chi2_min:.2f}) at {at}")
     return t
 
 
-def _fit_with_bar(name: str) -> FitResult:
-    with progress_bar(f"fit {name}") as bar:
+def _parameter_cell(p) -> str:
+    """'value ± HESSE error unit', with the MINOS interval when it was computed.
+
+    Example:
+        >>> from fitkit.inference.results import ParameterResult
+        >>> _parameter_cell(ParameterResult(0.03, 0.004, "GeV", minos_lower=-0.0035, minos_upper=0.0052))
+        '0.03 ± 0.004 GeV  (MINOS -0.0035 +0.0052)'
+    """
+    text = f"{p.value:.4g} ± {p.error:.2g} {p.unit}".rstrip()
+    if p.minos_lower is not None and p.minos_upper is not None:
+        text += f"  (MINOS {p.minos_lower:+.2g} {p.minos_upper:+.2g})"
+    return text
+
+
+def _fit_with_bar(name: str, *, minos: bool = False) -> FitResult:
+    with progress_bar(f"fit {name}", unit="start points", then="MIGRAD + HESSE" + (" + MINOS" if minos else "")) as bar:
+        if minos:
+            from fitkit.inference import fit as do_fit
+
+            return do_fit(api.problem(name), minos=True, progress=bar)
         return api.fit_named(name, progress=bar)
 
 
@@ -71,12 +90,7 @@ def _fit_with_bar(name: str) -> FitResult:
 @click.option("--minos", is_flag=True, help="MINOS errors for the free parameters.")
 def fit_cmd(name: str, as_json: bool, minos: bool) -> None:
     """Fit likelihoods/NAME.yaml and print the best fit."""
-    if minos:
-        from fitkit.inference import fit as do_fit
-
-        result = do_fit(api.problem(name), minos=True)
-    else:
-        result = _fit_with_bar(name)
+    result = _fit_with_bar(name, minos=minos)
     if as_json:
         _echo_json(result.to_dict())
     else:
@@ -118,42 +132,25 @@ def chi2_cmd(name: str, at: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool) -> None:
     """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels."""
-    with progress_bar(f"scan {name}") as bar:
+    label = x if y is None else f"{x} x {y}"
+    with progress_bar(f"scan {name} {label}") as bar:
         scan = api.scan_named(name, x, y, points=points, method=method, progress=bar)
     if plot:
-        from fitkit.plotting import plot_scan
+        from fitkit.plotting.figures import scan_figure
 
-        plot_scan(scan, plot)
+        scan_figure(scan, plot, problem=api.problem(name), result=api.fit_named(name))
     if as_json:
         _echo_json(scan.to_dict())
     else:
-        click.echo(f"{name}: scan of {x}{'' if y is None else ' x ' + y}: chi2_min = {scan.chi2_min:.3f} at {scan.best}")
-
-
-def _scan_plotter(model: str):
-    """The plot style of a model's scans: 002 Figs. 11-13 for darkz-*, the generic regions otherwise."""
-    if model.startswith("darkz-"):
-        from fitkit.plotting.dark_z import plot_darkz_scan
-        from fitkit.reproduce.paper002_darkz import PAPER_BEST
-
-        case = model.removeprefix("darkz-")
-
-        def plot(scan, path, *, best, title, runners_up=None):
-            if scan.y is None:
-                from fitkit.plotting import plot_scan
-
-                return plot_scan(scan, path, best=best, title=title)
-            return plot_darkz_scan(scan, path, best=best, paper_best=PAPER_BEST.get(case), runners_up=runners_up, title=title)
-
-        return plot
-    from fitkit.plotting import plot_scan
-
-    return plot_scan
+        click.echo(f"{name}: scan of {label}: chi2_min = {scan.chi2_min:.3f} at {scan.best}")
+        if plot:
+            click.echo(f"written: {plot}")
 
 
 def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]:
     """Fit one definition, make its scans and plots, write them under ``output/name/``."""
     from fitkit.plotting import plot_pulls
+    from fitkit.plotting.figures import scan_figure
 
     defn = load_definition(name)
     result = _fit_with_bar(name)
@@ -168,10 +165,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
             with progress_bar(f"scan {name} {label}") as bar:
                 scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
-            best = {k: p.value for k, p in result.parameters.items()}
-            plotter = _scan_plotter(defn.model)
-            extra = {"runners_up": [m.parameters for m in result.runners_up]} if defn.model.startswith("darkz-") else {}
-            files.append(str(plotter(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}", **extra)))
+            files.append(str(outdir / f"scan_{label}.json"))
+            files.append(str(scan_figure(scan, outdir / f"scan_{label}.png", problem=api.problem(name), result=result)))
     return {"name": name, "chi2_min": result.chi2_min, "chi2_sm": result.chi2_sm, "pull_sm": result.pull_sm, "files": files}
 
 
@@ -186,10 +181,17 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     for n in names:  # validate everything before computing anything
         load_definition(n)
     summary = []
-    for n in names:
+    t_run = time.perf_counter()
+    stage_line(f"run: {len(names)} fit{'s' if len(names) != 1 else ''} ({', '.join(names)}), results in {output}/")
+    for i, n in enumerate(names, start=1):
+        t0 = time.perf_counter()
+        stage_line(f"fit {i} of {len(names)}: {n}")
         summary.append(run_one(n, output, scans=not no_scans))
         click.echo(f"{n}: chi2_min = {summary[-1]['chi2_min']:.3f}, chi2_SM = {summary[-1]['chi2_sm']:.3f}")
+        click.echo(f"written: {', '.join(summary[-1]['files'])}")  # type: ignore[arg-type]
+        stage_line(f"fit {i} of {len(names)}: {n} done in {elapsed(time.perf_counter() - t0)}")
     write_json_atomic(output / "summary.json", summary)
+    click.echo(f"written: {output / 'summary.json'}")
     if not no_reproduce:
         skipped: list[str] = []
         rows = _rows(None, skipped=skipped)
@@ -197,6 +199,7 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
         click.echo(f"reproduction report: {output / 'reproduction.md'} ({sum(r.ok for r in rows)}/{len(rows)} within tolerance)")
         for item in skipped:
             click.echo(f"reproduction rows skipped: {item}", err=True)
+    stage_line(f"run: finished in {elapsed(time.perf_counter() - t_run)}; results in {output}/")
 
 
 def _rows(paper: str | None, *, skipped: list[str] | None = None) -> list[Row]:
@@ -206,7 +209,7 @@ def _rows(paper: str | None, *, skipped: list[str] | None = None) -> list[Row]:
     if not sources:
         raise InputError(f"no reproduction rows for paper {paper!r}", field="PAPER")
     rows: list[Row] = []
-    with progress_bar("reproduce") as bar:
+    with progress_bar("reproduce", unit="row sources") as bar:
         for i, (module, fn) in enumerate(sources):
             try:
                 rows.extend(fn())
