@@ -7,8 +7,8 @@ Two ways to profile the parameters that are not on the scan axes:
   multimodal surfaces of narrow resonances and fast with a batched theory engine. The minimum of
   each scan point is then refined by zooming: a grid of ``profile_points`` per profiled parameter
   on the two cells around the current best point, repeated (each pass shrinks the cell by
-  ``(profile_points - 1) / 2``) until no scan point improves by more than ``REFINE_TOL`` (at most
-  ``REFINE_PASSES`` passes). Without it, a profile over a 12-point grid is not a profile (the
+  ``(profile_points - 1) / 2``) for every scan point whose minimum dropped by more than
+  ``REFINE_TOL`` in the previous pass (at most ``REFINE_PASSES`` passes). Without it, a profile over a 12-point grid is not a profile (the
   alpha_D profile of ``massless-dark-photon`` had bumps of 0.45 between the Lambda nodes);
   :func:`profile_refinement_change` checks a scan against a finer one.
 - ``migrad``: at every scan point, run MIGRAD over the other free parameters (and nuisances),
@@ -33,7 +33,7 @@ __all__ = ["profile_scan", "profile_refinement_change", "LEVELS_1D", "LEVELS_2D"
 LEVELS_1D: tuple[float, ...] = (1.0, 4.0, 9.0)
 LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
 #: Zoom passes stop when no scan point's chi^2 drops by more than this.
-REFINE_TOL: float = 1e-4
+REFINE_TOL: float = 1e-3
 #: Maximum number of zoom passes of the grid profile.
 REFINE_PASSES: int = 6
 
@@ -105,28 +105,36 @@ def _scan_grid(problem, axes_names, ax_values, others, profile_points, progress)
     # profiled parameters in fit coordinates (log10 for log-scale parameters)
     fit_axes = {o: np.asarray(free[o].to_fit(prof_axes[o]), dtype=float) for o in others}
     passes = REFINE_PASSES if others else 0
-    total = n_scan * (1 + passes)
-    best_val, best_fit = _grid_pass(problem, scan_flat, axes_names, {o: np.broadcast_to(fit_axes[o], (n_scan, len(fit_axes[o]))) for o in others}, free, n_scan, progress, 0, total)
+    best_val, best_fit = _grid_pass(
+        problem, scan_flat, axes_names, {o: np.broadcast_to(fit_axes[o], (n_scan, len(fit_axes[o]))) for o in others},
+        free, n_scan, progress, 0, n_scan * (1 + passes),
+    )
     step = {o: (fit_axes[o][1] - fit_axes[o][0]) if len(fit_axes[o]) > 1 else 0.0 for o in others}
+    active = np.arange(n_scan)  # scan points whose minimum still moves by more than REFINE_TOL
     for k in range(passes):
         # zoom: the two cells around the current best value of each profiled parameter
-        lo_hi = {o: free[o].fit_bounds() for o in others}
         local = {}
         for o in others:
-            lo = np.maximum(best_fit[o] - step[o], max(lo_hi[o][0], fit_axes[o][0]))
-            hi = np.minimum(best_fit[o] + step[o], min(lo_hi[o][1], fit_axes[o][-1]))
+            lo_b, hi_b = free[o].fit_bounds()
+            lo = np.maximum(best_fit[o][active] - step[o], max(lo_b, fit_axes[o][0]))
+            hi = np.minimum(best_fit[o][active] + step[o], min(hi_b, fit_axes[o][-1]))
             local[o] = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, profile_points)[None, :]
             step[o] = 2.0 * step[o] / (profile_points - 1)
-        new_val, new_fit = _grid_pass(problem, scan_flat, axes_names, local, free, n_scan, progress, n_scan * (k + 1), total)
-        better = new_val < best_val
-        gain = np.where(better, best_val - new_val, 0.0)
-        best_val = np.where(better, new_val, best_val)
+        sub = {a: scan_flat[a][active] for a in axes_names}
+        new_val, new_fit = _grid_pass(problem, sub, axes_names, local, free, len(active), None, 0, 1)
+        gain = np.maximum(best_val[active] - new_val, 0.0)
+        better = new_val < best_val[active]
+        rows = active[better]
+        best_val[rows] = new_val[better]
         for o in others:
-            best_fit[o] = np.where(better, new_fit[o], best_fit[o])
-        if not np.any(gain > REFINE_TOL):
+            best_fit[o][rows] = new_fit[o][better]
+        if progress:
+            progress(min(n_scan - 1, n_scan * (k + 2) // (passes + 1)), n_scan)
+        active = active[gain > REFINE_TOL]
+        if active.size == 0:
             break
     if progress:
-        progress(total, total)
+        progress(n_scan, n_scan)
     chi2 = best_val.reshape(tuple(len(ax_values[a]) for a in axes_names))
     i = int(np.argmin(best_val))
     best = {a: float(scan_flat[a][i]) for a in axes_names}
@@ -155,8 +163,8 @@ def _grid_pass(problem, scan_flat, axes_names, local, free, n_scan, progress, do
         best_val[i0:i1] = vals[np.arange(k), j]
         for o in others:
             best_fit[o][i0:i1] = coords[o][np.arange(k), j]
-        if progress:
-            progress(done0 + i1, total)
+        if progress:  # in scan points: each zoom pass counts as a fraction of the scan
+            progress(min(n_scan - 1, (done0 + i1) * n_scan // total), n_scan)
     return best_val, best_fit
 
 

@@ -34,7 +34,7 @@ from fitkit.models.base import Parameter  # noqa: E402
 from fitkit.plotting.contours import draw_regions, region_handles, smooth_field  # noqa: E402
 from fitkit.plotting.labels import axis_label, display_factor  # noqa: E402
 from fitkit.plotting.save import save_figure  # noqa: E402
-from fitkit.plotting.style import figure_style, new_figure, wrap_title  # noqa: E402
+from fitkit.plotting.style import figure_style, new_figure, tidy_log_axes, wrap_title  # noqa: E402
 
 __all__ = ["plot_exclusions", "draw_exclusions", "CONSTRAINT_COLORS", "cl_label"]
 
@@ -153,4 +153,5 @@ def plot_exclusions(
         ax.legend(handles, labels, loc="best", fontsize=7)
         fixed = ", ".join(f"{k} = {v:g}" for k, v in emap.fixed.items())
         ax.set_title(wrap_title(title or f"Case {emap.case}: excluded regions ({fixed})"))
+        tidy_log_axes(ax)
         return save_figure(fig, path)

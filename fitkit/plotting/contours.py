@@ -44,7 +44,7 @@ from fitkit.inference.results import ScanResult  # noqa: E402
 from fitkit.models.base import Parameter  # noqa: E402
 from fitkit.plotting.labels import axis_label, display_factor  # noqa: E402
 from fitkit.plotting.save import save_figure  # noqa: E402
-from fitkit.plotting.style import figure_style, new_figure, wrap_title  # noqa: E402
+from fitkit.plotting.style import figure_style, new_figure, tidy_log_axes, wrap_title  # noqa: E402
 
 __all__ = ["plot_scan", "draw_regions", "region_handles", "smooth_field", "REGION_COLORS", "SIGMA_NAMES"]
 
@@ -180,6 +180,7 @@ def plot_scan(
         ax.set_xlabel(axis_label(px))
         ax.legend(handles, labels, loc="best")
         ax.set_title(wrap_title(title or scan.name))
+        tidy_log_axes(ax)
         return save_figure(fig, path)
 
 

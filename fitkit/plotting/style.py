@@ -26,7 +26,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import mplhep  # noqa: E402
 
-__all__ = ["STYLE", "DPI", "figure_style", "new_figure", "wrap_title"]
+__all__ = ["STYLE", "DPI", "figure_style", "new_figure", "wrap_title", "tidy_log_axes"]
 
 #: Resolution of every written PNG.
 DPI: int = 120
@@ -77,3 +77,19 @@ def wrap_title(text: str, width: int = 62) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def tidy_log_axes(ax: Any) -> None:
+    """Tick labels of log axes that do not collide: decades only when the axis spans more than one
+    decade (no '3x10^4 4x10^4' on top of each other), the 2 and 5 multiples when it spans less."""
+    from matplotlib import ticker
+
+    for axis, scale, lim in ((ax.xaxis, ax.get_xscale(), ax.get_xlim()), (ax.yaxis, ax.get_yscale(), ax.get_ylim())):
+        if scale != "log":
+            continue
+        lo, hi = sorted(lim)
+        if lo > 0 and hi / lo >= 10.0:
+            axis.set_minor_formatter(ticker.NullFormatter())
+        else:
+            axis.set_minor_locator(ticker.LogLocator(subs=(2.0, 5.0)))
+            axis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False))
