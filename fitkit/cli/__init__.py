@@ -15,6 +15,7 @@ import sys
 import click
 
 from fitkit import __version__
+from fitkit.cli._help import set_short_help
 from fitkit.errors import FitkitError
 
 __all__ = ["cli", "main"]
@@ -49,6 +50,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 _load_commands()
+set_short_help(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,7 +29,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["progress_bar", "stage", "stage_line", "elapsed", "stderr"]
+__all__ = ["progress_bar", "stages", "stage", "stage_line", "elapsed", "stderr"]
 
 stderr = Console(stderr=True)
 
@@ -80,7 +80,8 @@ def progress_bar(description: str, *, unit: str = "points", then: str | None = N
 
     def finish_counted() -> None:
         state["t1"] = time.perf_counter()
-        stage_line(f"{description}: {state['done']}/{state['total']} {unit} in {elapsed(state['t1'] - state['t0'])}")
+        counts = f"{state['done']}/{state['total']}" + (f" {unit}" if unit else "")
+        stage_line(f"{description}: {counts} in {elapsed(state['t1'] - state['t0'])}")
         if live is not None and then is not None:
             live.update(task, completed=state["done"], total=state["total"])
             live.stop_task(task)
@@ -133,3 +134,39 @@ def stage(description: str) -> Iterator[None]:
         if live is not None:
             live.stop()
         stage_line(f"{description}: done in {elapsed(time.perf_counter() - t0)}")
+
+
+@contextmanager
+def stages(prefix: str) -> Iterator[Callable[[str, int, int], None]]:
+    """Yield a callback ``(stage, done, total)`` for a computation with named stages.
+
+    A stage starts with its first call and ends when the next stage starts (or the block ends);
+    each gets its bar on a TTY and its line (``prefix: stage: done/total in t``) everywhere.
+    """
+    current: dict[str, object] = {}
+
+    def close() -> None:
+        cm = current.get("cm")
+        if cm is not None:
+            cm.__exit__(None, None, None)  # type: ignore[attr-defined]
+        current.clear()
+
+    def update(name: str, done: int, total: int) -> None:
+        if current.get("name") != name:
+            close()
+            cm = progress_bar(f"{prefix}: {name}", unit="")
+            current.update(name=name, cm=cm, bar=cm.__enter__())
+        current["bar"](done, total)  # type: ignore[operator]
+
+    try:
+        yield update
+    except BaseException:
+        cm = current.get("cm")
+        if cm is not None:
+            import sys
+
+            cm.__exit__(*sys.exc_info())  # type: ignore[attr-defined]
+        current.clear()
+        raise
+    else:
+        close()

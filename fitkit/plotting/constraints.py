@@ -27,6 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
 
 from fitkit.constraints.overlay import ExclusionMap  # noqa: E402
 from fitkit.inference.results import ScanResult  # noqa: E402
@@ -77,11 +78,17 @@ def _labels_params() -> dict[str, Parameter]:
     return dict(DarkZModel("B").parameters)
 
 
+def _log_z(cl: np.ndarray) -> np.ndarray:
+    """log10 of the two-sided Gaussian significance of a CL (monotone in the CL)."""
+    return np.log10(np.maximum(stats.norm.isf(0.5 * (1.0 - np.clip(cl, 0.0, 1.0 - 1e-15))), 1e-8))
+
+
 def draw_exclusions(ax: plt.Axes, emap: ExclusionMap, names: list[str] | None = None, *, x_factor: float = 1.0, y_factor: float = 1.0) -> tuple[list, list[str]]:
     """Draw each constraint's boundary (dashed) and its excluded side (light fill) on ``ax``.
 
     The boundary is the contour ``exclusion_cl == cl`` of the constraint's (continuous) exclusion
-    CL, interpolated in log coordinates (no staircase of the grid cells). Returns legend entries.
+    CL, interpolated as log10 z(CL) in log coordinates (no staircase of the grid cells). Returns
+    legend entries.
     """
     x, y = np.asarray(emap.x_values) * x_factor, np.asarray(emap.y_values) * y_factor
     u, v = np.log10(x), np.log10(y)
@@ -92,12 +99,15 @@ def draw_exclusions(ax: plt.Axes, emap: ExclusionMap, names: list[str] | None = 
             continue
         col = CONSTRAINT_COLORS.get(name, "k")
         cl = emap.cl[name]
-        field = np.asarray(emap.exclusion_cl[name], dtype=float)
-        uf, vf, f = smooth_field(u, v, np.clip(field, 0.0, 1.0), cap=1.0)
+        # interpolate log10 of the two-sided Gaussian z of the CL: the deviations grow as powers of
+        # the couplings and masses, so this is close to linear in the log coordinates
+        z = _log_z(np.asarray(emap.exclusion_cl[name], dtype=float))
+        uf, vf, f = smooth_field(u, v, z, cap=float(np.max(z)))
         xf, yf = 10.0**uf, 10.0**vf
-        ax.contourf(xf, yf, f.T, levels=[cl, 1.0 + 1e-9], colors=[col], alpha=0.12)
+        z_cl = float(_log_z(np.asarray(cl)))
+        ax.contourf(xf, yf, f.T, levels=[z_cl, max(float(f.max()), z_cl) + 1.0], colors=[col], alpha=0.12)
         if not np.all(exc):
-            ax.contour(xf, yf, f.T, levels=[cl], colors=[col], linestyles="--", linewidths=1.3)
+            ax.contour(xf, yf, f.T, levels=[z_cl], colors=[col], linestyles="--", linewidths=1.3)
         handles.append(plt.Line2D([], [], color=col, ls="--"))
         labels.append(f"{name} ({cl_label(cl)})")
     return handles, labels
