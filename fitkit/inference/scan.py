@@ -14,6 +14,12 @@ Two ways to profile the parameters that are not on the scan axes:
 - ``migrad``: at every scan point, run MIGRAD over the other free parameters (and nuisances),
   warm-started from the neighbouring point. Exact profile; slower.
 
+Smooth 2D regions from coarse grids (e.g. 9 x 9 of an expensive likelihood): the grid spacing is
+halved (``refine`` rounds, by default until ``LEVEL_GRID_MIN`` nodes per axis, at most two rounds)
+and the new nodes are computed only in the cells that a Delta chi^2 level crosses; the other new
+nodes are bilinear interpolations of their cell's corners, which lie on one side of every level,
+so they cannot move a region boundary (recorded in the result's provenance).
+
 Standard levels: 1D Delta chi^2 = 1, 4, 9; 2D Delta chi^2 = 2.30, 6.18, 11.83 (1, 2, 3 sigma).
 """
 
@@ -28,7 +34,7 @@ from fitkit.fitdef import FitProblem
 from fitkit.inference.fit import batch_cost, grid_axes, minimize
 from fitkit.inference.results import ScanResult
 
-__all__ = ["profile_scan", "profile_refinement_change", "LEVELS_1D", "LEVELS_2D", "REFINE_TOL", "REFINE_PASSES"]
+__all__ = ["profile_scan", "profile_refinement_change", "LEVELS_1D", "LEVELS_2D", "REFINE_TOL", "REFINE_PASSES", "LEVEL_GRID_MIN"]
 
 LEVELS_1D: tuple[float, ...] = (1.0, 4.0, 9.0)
 LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
@@ -36,6 +42,8 @@ LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
 REFINE_TOL: float = 1e-3
 #: Maximum number of zoom passes of the grid profile.
 REFINE_PASSES: int = 6
+#: 2D scans coarser than this (nodes per axis) are refined near the levels.
+LEVEL_GRID_MIN: int = 33
 
 Progress = Callable[[int, int], None]
 
@@ -50,6 +58,7 @@ def profile_scan(
     profile_points: int = 12,
     chi2_min: float | None = None,
     progress: Progress | None = None,
+    refine: int | None = None,
 ) -> ScanResult:
     """Profile chi^2 over a grid in ``x`` (and ``y``), uniform in fit coordinates.
 
@@ -61,6 +70,8 @@ def profile_scan(
         profile_points: grid points per profiled parameter with ``method='grid'``.
         chi2_min: the global minimum, if known from a fit (else the scan's own minimum).
         progress: callback ``(done, total)``.
+        refine: rounds of refinement near the 2D levels (module docstring); None: as many as
+            make the grid at least ``LEVEL_GRID_MIN`` nodes per axis (at most 2); 0: none.
     """
     free = {p.name: p for p in problem.free}
     axes_names = [x] if y is None else [x, y]
@@ -70,13 +81,28 @@ def profile_scan(
     sizes = list(points) + [points[-1]] * (len(axes_names) - len(points))
     ax_values = grid_axes(problem, {a: n for a, n in zip(axes_names, sizes)})
     others = [p.name for p in problem.free if p.name not in axes_names]
-    if method == "grid" and not problem.nuisance_start:
-        chi2, best = _scan_grid(problem, axes_names, ax_values, others, profile_points, progress)
-    elif method in ("grid", "migrad"):
-        chi2, best = _scan_migrad(problem, axes_names, ax_values, progress)
-        method = "migrad"
-    else:
+    if method not in ("grid", "migrad"):
         raise InputError(f"unknown scan method {method!r}; use grid or migrad", field="scans.method")
+    if method == "grid" and problem.nuisance_start:
+        method = "migrad"  # nuisance parameters are profiled by MIGRAD
+
+    def profile(flat: dict[str, np.ndarray], report: Progress | None) -> tuple[np.ndarray, dict[str, float]]:
+        if method == "grid":
+            return _profile_grid(problem, flat, others, profile_points, report)
+        return _profile_migrad(problem, flat, report)
+
+    mesh = np.meshgrid(*[ax_values[a] for a in axes_names], indexing="ij")
+    values, best = profile({a: m.reshape(-1) for a, m in zip(axes_names, mesh)}, progress)
+    chi2 = values.reshape(mesh[0].shape)
+    provenance = dict(problem.provenance)
+    if y is not None:
+        rounds = refine if refine is not None else _auto_rounds(min(chi2.shape))
+        if rounds > 0:
+            chi2, ax_values, best, n_new = _refine_levels(problem, x, y, ax_values, chi2, best, chi2_min, rounds, profile, progress)
+            provenance["scan_refinement"] = (
+                f"{rounds} round(s) near the Delta chi^2 levels: {n_new} nodes computed in the cells crossing a level, "
+                "the other new nodes bilinear interpolations (they cannot move a region boundary)"
+            )
     finite_min = float(np.nanmin(chi2))
     ref = min(finite_min, chi2_min) if chi2_min is not None else finite_min
     return ScanResult(
@@ -92,15 +118,15 @@ def profile_scan(
         method=method,
         x_scale=free[x].scale,
         y_scale=free[y].scale if y is not None else "linear",
-        provenance=dict(problem.provenance),
+        provenance=provenance,
     )
 
 
-def _scan_grid(problem, axes_names, ax_values, others, profile_points, progress):
+def _profile_grid(problem, scan_flat, others, profile_points, progress):
+    """Profile chi^2 at the points ``scan_flat`` (arrays per axis) over the ``others`` on a grid + zoom."""
+    axes_names = list(scan_flat)
     prof_axes = grid_axes(problem, {o: profile_points for o in others})
-    n_scan = int(np.prod([len(ax_values[a]) for a in axes_names]))
-    scan_mesh = np.meshgrid(*[ax_values[a] for a in axes_names], indexing="ij")
-    scan_flat = {a: m.reshape(-1) for a, m in zip(axes_names, scan_mesh)}
+    n_scan = len(next(iter(scan_flat.values())))
     free = {p.name: p for p in problem.free}
     # profiled parameters in fit coordinates (log10 for log-scale parameters)
     fit_axes = {o: np.asarray(free[o].to_fit(prof_axes[o]), dtype=float) for o in others}
@@ -135,11 +161,10 @@ def _scan_grid(problem, axes_names, ax_values, others, profile_points, progress)
             break
     if progress:
         progress(n_scan, n_scan)
-    chi2 = best_val.reshape(tuple(len(ax_values[a]) for a in axes_names))
     i = int(np.argmin(best_val))
     best = {a: float(scan_flat[a][i]) for a in axes_names}
     best.update({o: float(free[o].from_fit(best_fit[o][i])) for o in others})
-    return chi2, best
+    return best_val, best
 
 
 def _grid_pass(problem, scan_flat, axes_names, local, free, n_scan, progress, done0, total):
@@ -181,22 +206,80 @@ def profile_refinement_change(problem: FitProblem, x: str, y: str | None = None,
     return float(np.max(np.abs(d_coarse[ok] - d_fine[ok]))) if np.any(ok) else float("nan")
 
 
-def _scan_migrad(problem, axes_names, ax_values, progress):
-    shape = tuple(len(ax_values[a]) for a in axes_names)
-    chi2 = np.full(shape, np.nan)
-    total = int(np.prod(shape))
+def _profile_migrad(problem, scan_flat, progress):
+    """Profile chi^2 at the points ``scan_flat`` by MIGRAD over the other parameters, each point
+    warm-started from the previous one (neighbours on a grid)."""
+    names = list(scan_flat)
+    total = len(next(iter(scan_flat.values())))
+    chi2 = np.full(total, np.nan)
     best_val, best = np.inf, {}
     start = dict(problem.start)
-    done = 0
-    for idx in np.ndindex(*shape):
-        at = {a: float(ax_values[a][i]) for a, i in zip(axes_names, idx)}
+    for i in range(total):
+        at = {a: float(scan_flat[a][i]) for a in names}
         sub = problem.with_fixed(at)
         m, phys = minimize(sub, {k: v for k, v in start.items() if k not in at}, hesse=False)
-        chi2[idx] = m.fval
+        chi2[i] = m.fval
         start.update({p.name: phys[p.name] for p in sub.free})
         if m.fval < best_val:
             best_val, best = float(m.fval), {**at, **{p.name: phys[p.name] for p in sub.free}}
-        done += 1
         if progress:
-            progress(done, total)
+            progress(i + 1, total)
     return chi2, best
+
+
+def _auto_rounds(n_min: int) -> int:
+    """Level-refinement rounds that bring a grid of ``n_min`` nodes per axis to LEVEL_GRID_MIN (max 2)."""
+    rounds = 0
+    while n_min < LEVEL_GRID_MIN and rounds < 2:
+        n_min, rounds = 2 * n_min - 1, rounds + 1
+    return rounds
+
+
+def _refine_levels(problem, x, y, ax_values, chi2, best, chi2_min, rounds, profile, progress):
+    """Halve the grid spacing ``rounds`` times, computing the new nodes of the cells that a Delta
+    chi^2 level crosses (a corner below it and one at or above it) and interpolating the others.
+
+    A cell no level crosses lies on one side of every level at its four corners; its bilinear
+    interpolation stays between the corner values, so it cannot add or move a region boundary.
+    """
+    free = {p.name: p for p in problem.free}
+    u = np.asarray(free[x].to_fit(ax_values[x]), dtype=float)
+    v = np.asarray(free[y].to_fit(ax_values[y]), dtype=float)
+    n_new = 0
+    n_done = chi2.size
+    for _ in range(rounds):
+        ref = float(np.nanmin(chi2)) if chi2_min is None else min(float(np.nanmin(chi2)), chi2_min)
+        d = np.where(np.isfinite(chi2), chi2 - ref, np.inf)
+        corners = np.stack([d[:-1, :-1], d[1:, :-1], d[:-1, 1:], d[1:, 1:]])
+        lo, hi = corners.min(axis=0), corners.max(axis=0)
+        crossed = np.zeros(lo.shape, dtype=bool)
+        for level in LEVELS_2D:
+            crossed |= (lo < level) & (hi >= level)
+        nx, ny = 2 * len(u) - 1, 2 * len(v) - 1
+        fine = np.full((nx, ny), np.nan)
+        fine[::2, ::2] = chi2
+        todo = np.zeros((nx, ny), dtype=bool)
+        for i, j in zip(*np.nonzero(crossed)):
+            todo[2 * i + 1, 2 * j] = todo[2 * i, 2 * j + 1] = todo[2 * i + 1, 2 * j + 1] = True
+            todo[2 * i + 2, 2 * j + 1] = todo[2 * i + 1, 2 * j + 2] = True
+        uf = np.linspace(u[0], u[-1], nx)
+        vf = np.linspace(v[0], v[-1], ny)
+        ii, jj = np.nonzero(todo)
+        if ii.size:
+            flat = {x: np.asarray(free[x].from_fit(uf[ii]), dtype=float), y: np.asarray(free[y].from_fit(vf[jj]), dtype=float)}
+            report = None if progress is None else (lambda k, _n, n0=n_done, n1=n_done + ii.size: progress(n0 + k, n1))
+            values, b = profile(flat, report)
+            fine[ii, jj] = values
+            n_new += ii.size
+            n_done += ii.size
+            if np.nanmin(values) < float(np.nanmin(chi2)):
+                best = b
+        # the other new nodes: bilinear from the coarse corners (edge midpoints, then cell centres)
+        c = fine[::2, ::2]
+        mid_x, mid_y, centre = 0.5 * (c[:-1, :] + c[1:, :]), 0.5 * (c[:, :-1] + c[:, 1:]), 0.25 * (c[:-1, :-1] + c[1:, :-1] + c[:-1, 1:] + c[1:, 1:])
+        for sl, val in (((slice(1, None, 2), slice(0, None, 2)), mid_x), ((slice(0, None, 2), slice(1, None, 2)), mid_y), ((slice(1, None, 2), slice(1, None, 2)), centre)):
+            block = fine[sl]
+            fine[sl] = np.where(np.isnan(block) & ~todo[sl], val, block)
+        chi2, u, v = fine, uf, vf
+    axes = {x: np.asarray(free[x].from_fit(u), dtype=float), y: np.asarray(free[y].from_fit(v), dtype=float)}
+    return chi2, {**ax_values, **axes}, best, n_new

@@ -42,3 +42,18 @@ def test_unknown_axis_is_an_input_error(mdp):
 
     with pytest.raises(InputError, match="not a free parameter"):
         profile_scan(mdp, "m_Q")
+
+
+def test_level_refinement_of_a_coarse_grid_matches_the_fine_grid(mdp):
+    """A 9 x 9 (Lambda, alpha_D) scan refined twice near the levels gives the regions of a fully
+    computed 33 x 33 scan at every node, computing fewer than half of the new nodes."""
+    coarse = profile_scan(mdp, "Lambda", "alpha_D", points=(9, 9))
+    full = profile_scan(mdp, "Lambda", "alpha_D", points=(33, 33), refine=0)
+    assert coarse.chi2.shape == full.chi2.shape == (33, 33)
+    np.testing.assert_allclose(coarse.x_values, full.x_values, rtol=1e-12)
+    d_coarse, d_full = coarse.chi2 - coarse.chi2_min, full.chi2 - full.chi2_min
+    for level in coarse.levels:
+        assert np.array_equal(d_coarse < level, d_full < level), level
+    n_new = int(coarse.provenance["scan_refinement"].split(": ")[1].split(" nodes")[0])
+    assert 0 < n_new < 0.5 * (33 * 33 - 9 * 9)
+    assert "scan_refinement" not in full.provenance
