@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fitkit import api
-from fitkit.cli._progress import elapsed, progress_bar, stage_line
+from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
 from fitkit.errors import FitkitError, InputError
 from fitkit.fitdef import definition_paths, load_definition
 from fitkit.inference import evaluate
@@ -158,7 +158,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
     write_json_atomic(outdir / "fit.json", result.to_dict())
     files = [str(outdir / "fit.json")]
     if result.observables:
-        files.append(str(plot_pulls(result, outdir / "pulls.png")))
+        with stage(f"figure {name} pulls"):
+            files.append(str(plot_pulls(result, outdir / "pulls.png")))
     if scans:
         for spec in defn.scans:
             label = spec.x if spec.y is None else f"{spec.x}_{spec.y}"
@@ -166,7 +167,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
                 scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
             files.append(str(outdir / f"scan_{label}.json"))
-            files.append(str(scan_figure(scan, outdir / f"scan_{label}.png", problem=api.problem(name), result=result)))
+            with stage(f"figure {name} scan_{label}"):
+                files.append(str(scan_figure(scan, outdir / f"scan_{label}.png", problem=api.problem(name), result=result)))
     return {"name": name, "chi2_min": result.chi2_min, "chi2_sm": result.chi2_sm, "pull_sm": result.pull_sm, "files": files}
 
 

@@ -38,6 +38,8 @@ def test_run_log_says_what_ran_how_long_and_where(run_log):
     assert ("fit massless-dark-photon", "1681", "1681") in stage_lines  # the 41 x 41 start grid
     # MIGRAD is a stage of its own (the bar does not sit at 100% while it runs)
     assert any(re.fullmatch(r"fitkit: fit massless-dark-photon: MIGRAD \+ HESSE in [\d.]+ s", line) for line in err)
+    figures = [line for line in err if line.startswith("fitkit: figure ")]
+    assert len(figures) == 3 and all(re.search(r": done in [\d.]+ s$", line) for line in figures)
     assert re.fullmatch(r"fitkit: fit 1 of 1: massless-dark-photon done in [\d.]+ s", err[-2])
     assert err[-1].startswith("fitkit: run: finished in ") and err[-1].endswith(f"results in {out}/")
     written = [line for line in res.stdout.splitlines() if line.startswith("written: ")]
