@@ -101,3 +101,32 @@ def test_constraints_help_not_cut_at_sec():
     res = CliRunner().invoke(cli, ["--help"], terminal_width=200)
     line = next(line for line in res.output.splitlines() if line.strip().startswith("constraints "))
     assert "002 sec. 4 at the best fit of NAME" in line
+
+
+def test_on_a_tty_bars_stay_and_migrad_has_its_own(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from fitkit.cli import _progress
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(_progress, "stderr", Console(file=buffer, force_terminal=True, width=120, color_system=None))
+    with progress_bar("fit demo", unit="start points", then="MIGRAD + HESSE") as bar:
+        bar(50, 100)
+        bar(100, 100)
+    text = buffer.getvalue()
+    assert "fit demo" in text and "100/100" in text  # the finished bar is still on screen
+    assert "fit demo: MIGRAD + HESSE" in text  # a separate task while MIGRAD runs
+
+
+def test_toy_progress_reaches_the_callback(monkeypatch):
+    """run_toys reports each finished chunk (serial path; the toys themselves replaced by zeros)."""
+    import numpy as np
+
+    from fitkit.inference import toys
+
+    monkeypatch.setattr(toys, "toy_chunk", lambda *args: np.zeros((len(args[5]), 2)))
+    calls = []
+    res = toys.run_toys("unused", np.linspace(0, 4, 5), {}, n_toys=60, chunk=25, progress=lambda d, n: calls.append((d, n)))
+    assert calls == [(25, 60), (50, 60), (60, 60)] and len(res.z_max) == 60
