@@ -117,23 +117,9 @@ def progress_bar(description: str, *, unit: str = "points", then: str | None = N
 
 @contextmanager
 def stage(description: str) -> Iterator[None]:
-    """An uncounted stage (a spinner on a TTY); one line with its elapsed time when it ends."""
-    t0 = time.perf_counter()
-    live = _bar() if stderr.is_terminal else None
-    if live is not None:
-        live.start()
-        live.add_task(description, total=None)
-    try:
+    """An uncounted stage (a pulsing bar on a TTY); one line with its elapsed time when it ends."""
+    with progress_bar(description):
         yield
-    except BaseException:
-        if live is not None:
-            live.stop()
-        stage_line(f"{description}: stopped after {elapsed(time.perf_counter() - t0)}")
-        raise
-    else:
-        if live is not None:
-            live.stop()
-        stage_line(f"{description}: done in {elapsed(time.perf_counter() - t0)}")
 
 
 @contextmanager
