@@ -80,16 +80,19 @@ def wrap_title(text: str, width: int = 62) -> str:
 
 
 def tidy_log_axes(ax: Any) -> None:
-    """Tick labels of log axes that do not collide: decades only when the axis spans more than one
-    decade (no '3x10^4 4x10^4' on top of each other), the 2 and 5 multiples when it spans less."""
+    """Tick labels of log axes that do not collide: decades only when two or more decades are
+    inside the range (no '3x10^4 4x10^4' on top of each other), else also the 2 and 5 multiples."""
+    import math
+
     from matplotlib import ticker
 
     for axis, scale, lim in ((ax.xaxis, ax.get_xscale(), ax.get_xlim()), (ax.yaxis, ax.get_yscale(), ax.get_ylim())):
         if scale != "log":
             continue
         lo, hi = sorted(lim)
-        if lo > 0 and hi / lo >= 10.0:
+        decades = math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) + 1 if lo > 0 else 0
+        if decades >= 2:
             axis.set_minor_formatter(ticker.NullFormatter())
         else:
             axis.set_minor_locator(ticker.LogLocator(subs=(2.0, 5.0)))
-            axis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False))
+            axis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(math.inf, math.inf)))
