@@ -123,7 +123,7 @@ def stage(description: str) -> Iterator[None]:
 
 
 @contextmanager
-def stages(prefix: str) -> Iterator[Callable[[str, int, int], None]]:
+def stages(prefix: str, *, unit: str = "") -> Iterator[Callable[[str, int, int], None]]:
     """Yield a callback ``(stage, done, total)`` for a computation with named stages.
 
     A stage starts with its first call and ends when the next stage starts (or the block ends);
@@ -140,7 +140,7 @@ def stages(prefix: str) -> Iterator[Callable[[str, int, int], None]]:
     def update(name: str, done: int, total: int) -> None:
         if current.get("name") != name:
             close()
-            cm = progress_bar(f"{prefix}: {name}", unit="")
+            cm = progress_bar(f"{prefix}: {name}", unit=unit)
             current.update(name=name, cm=cm, bar=cm.__enter__())
         current["bar"](done, total)  # type: ignore[operator]
 

@@ -211,15 +211,17 @@ def _rows(paper: str | None, *, skipped: list[str] | None = None) -> list[Row]:
     if not sources:
         raise InputError(f"no reproduction rows for paper {paper!r}", field="PAPER")
     rows: list[Row] = []
-    with progress_bar("reproduce", unit="row sources") as bar:
-        for i, (module, fn) in enumerate(sources):
-            try:
-                rows.extend(fn())
-            except FitkitError as exc:
-                if skipped is None:
-                    raise
-                skipped.append(f"{module}: {exc}")
-            bar(i + 1, len(sources))
+    for i, (module, fn) in enumerate(sources):
+        try:
+            with progress_bar(f"reproduce: {module} ({i + 1} of {len(sources)})", unit="rows") as bar:
+                new = fn()
+                bar(len(new), len(new))
+        except FitkitError as exc:
+            if skipped is None:
+                raise
+            skipped.append(f"{module}: {exc}")
+            continue
+        rows.extend(new)
     return rows
 
 
