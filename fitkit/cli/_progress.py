@@ -1,14 +1,14 @@
 """What the terminal shows while fitkit works: progress bars on a TTY, stage lines everywhere.
 
-Every stage (a grid, a scan, MIGRAD, toys, writing plots) ends with ONE line on stderr, with its
-counts and elapsed time, whether or not stderr is a terminal, so that ``make run > log 2>&1``
-leaves a log of what ran and how long it took::
+Off a terminal (``make run > log 2>&1``) every stage (a grid, a scan, MIGRAD, toys, a figure)
+ends with ONE line on stderr, with its counts and elapsed time, so the log says what ran and how
+long it took::
 
     fitkit: fit darkz-C: grid 19320/19320 in 3.1 s
     fitkit: fit darkz-C: MIGRAD 6 starts in 2.4 s
 
-On a terminal a rich progress bar is drawn while the stage runs; it stays on screen afterwards
-(``transient=False``). The code below the CLI never prints: it takes a ``progress(done, total)``
+On a terminal each stage is a rich progress bar that stays on screen afterwards
+(``transient=False``) with the same counts and time; a failed stage prints ``stopped after``. The code below the CLI never prints: it takes a ``progress(done, total)``
 callback, and this module turns the callbacks into bars and lines.
 """
 
@@ -17,17 +17,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 __all__ = ["progress_bar", "stages", "stage", "stage_line", "elapsed", "stderr"]
 
@@ -55,36 +58,50 @@ def stage_line(text: str) -> None:
     click.echo(f"fitkit: {text}", err=True)
 
 
+class _Counts(ProgressColumn):
+    """'done/total unit' for counted tasks, nothing for uncounted ones (no '0/?')."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("counted") and task.total is not None:
+            return Text(f"{int(task.completed)}/{int(task.total)} {task.fields.get('unit', '')}".rstrip())
+        return Text("")
+
+
 def _bar() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=stderr, transient=False,
+        SpinnerColumn(finished_text="[green]✓"), TextColumn("[bold]{task.description}"), BarColumn(), _Counts(),
+        TimeElapsedColumn(), console=stderr, transient=False,
     )
 
 
 @contextmanager
 def progress_bar(description: str, *, unit: str = "points", then: str | None = None) -> Iterator[Callback]:
-    """Yield a callback ``(done, total)`` for a counted stage; print its line when it ends.
+    """Yield a callback ``(done, total)`` for a stage; report the stage when it ends.
+
+    On a TTY a rich bar is drawn and stays on screen when the stage ends; otherwise one line
+    ``fitkit: description: done/total unit in t`` (``done in t`` if the callback was never
+    called) is printed on stderr. A stage that fails prints ``stopped after t`` either way.
 
     ``then``: the name of an uncounted stage that follows the counted one inside the same call
     (e.g. ``"MIGRAD"`` after a fit's start grid): when the callback reports ``done == total`` the
-    counted stage's line is printed and a separate line for ``then`` is printed at the end, so a
-    bar never sits at 100% while MIGRAD runs.
+    counted stage ends and ``then`` starts as a stage of its own (its own bar / line), so a bar
+    never sits at 100% while MIGRAD runs.
     """
     live = _bar() if stderr.is_terminal else None
-    state = {"done": 0, "total": 0, "t0": time.perf_counter(), "t1": None}
+    state: dict[str, Any] = {"done": 0, "total": 0, "t0": time.perf_counter(), "t1": None, "then": None}
     task = None
     if live is not None:
         live.start()
-        task = live.add_task(description, total=None)
+        task = live.add_task(description, total=None, counted=True, unit=unit)
 
     def finish_counted() -> None:
         state["t1"] = time.perf_counter()
-        counts = f"{state['done']}/{state['total']}" + (f" {unit}" if unit else "")
-        stage_line(f"{description}: {counts} in {elapsed(state['t1'] - state['t0'])}")
-        if live is not None and then is not None:
+        if live is not None:
             live.update(task, completed=state["done"], total=state["total"])
             live.stop_task(task)
+        else:
+            counts = f"{state['done']}/{state['total']}" + (f" {unit}" if unit else "")
+            stage_line(f"{description}: {counts} in {elapsed(state['t1'] - state['t0'])}")
 
     def update(done: int, total: int) -> None:
         state["done"], state["total"] = int(done), int(total)
@@ -93,7 +110,7 @@ def progress_bar(description: str, *, unit: str = "points", then: str | None = N
         if then is not None and done >= total and state["t1"] is None:
             finish_counted()
             if live is not None:
-                live.add_task(f"{description}: {then}", total=None)
+                state["then"] = live.add_task(f"{description}: {then}", total=None, counted=False)
 
     try:
         yield update
@@ -102,17 +119,22 @@ def progress_bar(description: str, *, unit: str = "points", then: str | None = N
             live.stop()
         stage_line(f"{description}: stopped after {elapsed(time.perf_counter() - state['t0'])}")
         raise
-    else:
-        if live is not None:
-            live.stop()
-        t_end = time.perf_counter()
-        if state["t1"] is None:
-            if state["total"]:
-                finish_counted()
-            else:
-                stage_line(f"{description}: done in {elapsed(t_end - state['t0'])}")
-        elif then is not None:
-            stage_line(f"{description}: {then} in {elapsed(t_end - state['t1'])}")
+    t_end = time.perf_counter()
+    if live is not None:
+        last = state["then"] if state["then"] is not None else task
+        if state["then"] is not None or not state["total"]:  # uncounted: mark done, hide counts
+            live.update(last, total=1, completed=1, counted=False)
+        else:
+            live.update(task, completed=state["done"], total=state["total"])
+        live.stop()
+        return
+    if state["t1"] is None:
+        if state["total"]:
+            finish_counted()
+        else:
+            stage_line(f"{description}: done in {elapsed(t_end - state['t0'])}")
+    elif then is not None:
+        stage_line(f"{description}: {then} in {elapsed(t_end - state['t1'])}")
 
 
 @contextmanager

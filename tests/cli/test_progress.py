@@ -116,8 +116,9 @@ def test_on_a_tty_bars_stay_and_migrad_has_its_own(monkeypatch):
         bar(50, 100)
         bar(100, 100)
     text = buffer.getvalue()
-    assert "fit demo" in text and "100/100" in text  # the finished bar is still on screen
+    assert "fit demo" in text and "100/100 start points" in text  # the finished bar is still on screen
     assert "fit demo: MIGRAD + HESSE" in text  # a separate task while MIGRAD runs
+    assert "0/?" not in text and "fitkit: " not in text  # no empty counts; the bars replace the lines
 
 
 def test_toy_progress_reaches_the_callback(monkeypatch):
