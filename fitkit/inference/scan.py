@@ -8,9 +8,10 @@ Two ways to profile the parameters that are not on the scan axes:
   each scan point is then refined by zooming: a grid of ``profile_points`` per profiled parameter
   on the two cells around the current best point, repeated (each pass shrinks the cell by
   ``(profile_points - 1) / 2``) for every scan point whose minimum dropped by more than
-  ``REFINE_TOL`` in the previous pass (at most ``REFINE_PASSES`` passes). Without it, a profile over a 12-point grid is not a profile (the
-  alpha_D profile of ``massless-dark-photon`` had bumps of 0.45 between the Lambda nodes);
-  :func:`profile_refinement_change` checks a scan against a finer one.
+  ``REFINE_TOL`` in the previous pass (at most ``REFINE_PASSES`` passes). Without it, a profile
+  over a 12-point grid is not a profile (the alpha_D profile of ``massless-dark-photon`` had
+  bumps of 0.45 between the Lambda nodes); :func:`profile_refinement_change` checks a scan
+  against a 4x finer profile grid (0.001 for that profile).
 - ``migrad``: at every scan point, run MIGRAD over the other free parameters (and nuisances),
   warm-started from the neighbouring point. Exact profile; slower.
 
