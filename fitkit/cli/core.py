@@ -17,7 +17,7 @@ from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
 from fitkit.errors import FitkitError, InputError
 from fitkit.fitdef import definition_paths, load_definition
 from fitkit.inference import evaluate
-from fitkit.inference.results import FitResult, to_jsonable, write_json_atomic
+from fitkit.inference.results import FitResult, ParameterResult, to_jsonable, write_json_atomic
 from fitkit.reproduce import Row, row_sources
 
 __all__ = ["COMMANDS", "parse_assignments"]
@@ -61,7 +61,7 @@ def _fit_table(r: FitResult) -> Table:
     return t
 
 
-def _parameter_cell(p) -> str:
+def _parameter_cell(p: ParameterResult) -> str:
     """'value ± HESSE error unit', with the MINOS interval when it was computed.
 
     Example:
