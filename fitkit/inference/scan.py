@@ -16,7 +16,8 @@ Two ways to profile the parameters that are not on the scan axes:
   warm-started from the neighbouring point. Exact profile; slower.
 
 Smooth 2D regions from coarse grids (e.g. 9 x 9 of an expensive likelihood): the grid spacing is
-halved (``refine`` rounds, by default until ``LEVEL_GRID_MIN`` nodes per axis, at most two rounds)
+halved (``refine`` rounds; by default grids with fewer than ``LEVEL_GRID_COARSE`` nodes on an axis
+are refined until ``LEVEL_GRID_MIN`` nodes, at most two rounds)
 and the new nodes are computed only in the cells that a Delta chi^2 level crosses; the other new
 nodes are bilinear interpolations of their cell's corners, which lie on one side of every level,
 so they cannot move a region boundary (recorded in the result's provenance).
@@ -35,7 +36,7 @@ from fitkit.fitdef import FitProblem
 from fitkit.inference.fit import batch_cost, grid_axes, minimize
 from fitkit.inference.results import ScanResult
 
-__all__ = ["profile_scan", "profile_refinement_change", "LEVELS_1D", "LEVELS_2D", "REFINE_TOL", "REFINE_PASSES", "LEVEL_GRID_MIN"]
+__all__ = ["profile_scan", "profile_refinement_change", "LEVELS_1D", "LEVELS_2D", "REFINE_TOL", "REFINE_PASSES", "LEVEL_GRID_COARSE", "LEVEL_GRID_MIN"]
 
 LEVELS_1D: tuple[float, ...] = (1.0, 4.0, 9.0)
 LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
@@ -43,7 +44,9 @@ LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
 REFINE_TOL: float = 1e-3
 #: Maximum number of zoom passes of the grid profile.
 REFINE_PASSES: int = 6
-#: 2D scans coarser than this (nodes per axis) are refined near the levels.
+#: 2D scans with fewer nodes than this on an axis are refined near the levels ...
+LEVEL_GRID_COARSE: int = 17
+#: ... until they have at least this many (at most two rounds).
 LEVEL_GRID_MIN: int = 33
 
 Progress = Callable[[int, int], None]
@@ -71,8 +74,8 @@ def profile_scan(
         profile_points: grid points per profiled parameter with ``method='grid'``.
         chi2_min: the global minimum, if known from a fit (else the scan's own minimum).
         progress: callback ``(done, total)``.
-        refine: rounds of refinement near the 2D levels (module docstring); None: as many as
-            make the grid at least ``LEVEL_GRID_MIN`` nodes per axis (at most 2); 0: none.
+        refine: rounds of refinement near the 2D levels (module docstring); None: automatic
+            for coarse grids (< ``LEVEL_GRID_COARSE`` nodes on an axis); 0: none.
     """
     free = {p.name: p for p in problem.free}
     axes_names = [x] if y is None else [x, y]
@@ -229,7 +232,10 @@ def _profile_migrad(problem, scan_flat, progress):
 
 
 def _auto_rounds(n_min: int) -> int:
-    """Level-refinement rounds that bring a grid of ``n_min`` nodes per axis to LEVEL_GRID_MIN (max 2)."""
+    """Level-refinement rounds that bring a coarse grid (``n_min`` < LEVEL_GRID_COARSE nodes on an
+    axis) to LEVEL_GRID_MIN nodes (at most 2 rounds); 0 for finer grids."""
+    if n_min >= LEVEL_GRID_COARSE:
+        return 0
     rounds = 0
     while n_min < LEVEL_GRID_MIN and rounds < 2:
         n_min, rounds = 2 * n_min - 1, rounds + 1
