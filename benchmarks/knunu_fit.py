@@ -1,7 +1,7 @@
 """Benchmark: the Belle II B+ -> K+ nu nubar fit with fitkit vs pyhf, and the 100-point m_X scan.
 
-Run: ``python benchmarks/knunu_fit.py`` (reads ``$FITKIT_SHARED_DATA/belle2_knunu_2023`` or the
-``fitkit data pull`` cache). Both fits minimise the same workspace with MINUIT; pyhf uses its
+Run: ``python benchmarks/knunu_fit.py`` (reads the published files shipped in
+``data/hepdata/belle2_knunu_2023``, sha256-verified). Both fits minimise the same workspace with MINUIT; pyhf uses its
 numpy backend (``pyhf.infer.mle.fit`` with uncertainties), fitkit the compiled workspace with
 analytic gradient and Hessian. The last line is ``speedup_vs_pyhf: <ratio>``.
 """
@@ -18,14 +18,13 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pyhf  # noqa: E402
 
-from fitkit.data.hepdata import dataset_dir  # noqa: E402
-from fitkit.likelihood import shared_data_dir  # noqa: E402
+from fitkit.data.registry import dataset_dir  # noqa: E402
 from fitkit.likelihood.belle2_knunu import Belle2Knunu  # noqa: E402
 from fitkit.likelihood.histfactory import CompiledWorkspace, load_workspace  # noqa: E402
 
 
 def main() -> None:
-    directory = dataset_dir("belle2-knunu-2023", shared_data=shared_data_dir())
+    directory = dataset_dir("belle2-knunu-2023")
     spec = load_workspace(directory / "combined_likelihood.json")
 
     pyhf.set_backend("numpy", pyhf.optimize.minuit_optimizer(verbose=0))

@@ -12,21 +12,22 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from fitkit import __version__
+from fitkit.data import registry
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
 from fitkit.models import get_model
 from fitkit.models.base import Model, Parameter
+from fitkit.provenance import build as build_provenance
 
 __all__ = [
     "FreeParameter",
@@ -38,7 +39,34 @@ __all__ = [
     "definition_paths",
     "load_definition",
     "build_problem",
+    "check_fit_name",
+    "MAX_GRID_CELLS",
 ]
+
+#: A fit name: ``likelihoods/<name>.yaml`` without folders, at most 100 characters.
+FIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$")
+
+#: Largest start grid of a fit (cells): the grid is evaluated in one vectorised pass.
+MAX_GRID_CELLS: int = 4_000_000
+
+#: Largest number of points per scan axis.
+MAX_SCAN_POINTS: int = 2000
+
+
+def check_fit_name(name: str, *, field: str = "NAME") -> str:
+    """A fit name as a plain name (no folder, no absolute path, at most 100 characters).
+
+    Example:
+        >>> check_fit_name("darkz-A")
+        'darkz-A'
+    """
+    if not FIT_NAME.match(name) or name.endswith(".yaml"):
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise InputError(
+            f"invalid fit name {shown!r}: use the name of a file in likelihoods/ (letters, digits, _ . + -, at most 100 characters)",
+            field=field,
+        )
+    return name
 
 
 def default_likelihoods_dir() -> Path:
@@ -69,10 +97,17 @@ class FreeParameter(_Strict):
 class FitSettings(_Strict):
     """How to look for the minimum."""
 
-    grid: dict[str, int] = {}
-    starts: int = Field(default=3, ge=1)
+    grid: dict[str, Annotated[int, Field(ge=1, le=MAX_SCAN_POINTS)]] = {}
+    starts: int = Field(default=3, ge=1, le=100)
     minos: bool = False
     strategy: int = Field(default=1, ge=0, le=2)
+
+    @field_validator("grid")
+    @classmethod
+    def _bounded(cls, v: dict[str, int]) -> dict[str, int]:
+        if math.prod(v.values()) > MAX_GRID_CELLS:
+            raise ValueError(f"the grid has {math.prod(v.values())} cells; at most {MAX_GRID_CELLS}")
+        return v
 
 
 class ScanSpec(_Strict):
@@ -80,9 +115,25 @@ class ScanSpec(_Strict):
 
     x: str
     y: str | None = None
-    points: tuple[int, ...] = (40,)
+    points: Annotated[tuple[Annotated[int, Field(ge=2, le=MAX_SCAN_POINTS)], ...], Field(min_length=1, max_length=2)] = (40,)
     method: Literal["grid", "migrad"] = "grid"
-    profile_points: int = Field(default=12, ge=1)
+    profile_points: int = Field(default=12, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _distinct_axes(self) -> ScanSpec:
+        if self.y is not None and self.y == self.x:
+            raise ValueError(f"x and y are the same parameter {self.x!r}")
+        return self
+
+
+class Selection(_Strict):
+    """A ``data`` selection of measurements (:meth:`fitkit.data.catalog.Catalog.select`)."""
+
+    tags: list[str] | None = None
+    exclude_tags: list[str] | None = None
+    cards: list[str] | None = None
+    ids: list[str] | None = None
+    exclude_ids: list[str] | None = None
 
 
 class FitDefinition(_Strict):
@@ -93,7 +144,7 @@ class FitDefinition(_Strict):
     paper: str | None = None
     model: str
     options: dict[str, Any] = {}
-    data: dict[str, Any] | None = None
+    data: Selection | None = None
     asymmetric_errors: str | None = None
     theory_errors: str | None = None
     terms: list[dict[str, Any]] = []
@@ -107,7 +158,7 @@ class FitDefinition(_Strict):
         """The likelihood terms, with the ``data`` shortcut as a gaussian term."""
         terms = list(self.terms)
         if self.data is not None:
-            term: dict[str, Any] = {"type": "gaussian", "data": self.data}
+            term: dict[str, Any] = {"type": "gaussian", "data": self.data.model_dump(exclude_none=True)}
             if self.asymmetric_errors is not None:
                 term["asymmetric_errors"] = self.asymmetric_errors
             if self.theory_errors is not None:
@@ -126,6 +177,7 @@ def load_definition(name_or_path: str | Path, directory: Path | None = None) -> 
     """Load a fit definition by name (``likelihoods/<name>.yaml``) or by path."""
     p = Path(name_or_path)
     if not p.suffix:
+        check_fit_name(str(name_or_path))
         p = (directory or default_likelihoods_dir()) / f"{name_or_path}.yaml"
         if not p.exists():
             known = ", ".join(q.stem for q in definition_paths(directory))
@@ -138,6 +190,14 @@ def load_definition(name_or_path: str | Path, directory: Path | None = None) -> 
         raise validation_error(exc, raw, file=str(p), list_key="terms") from None
     if d.data is None and not d.terms:
         raise InputError("a fit needs `data` (a selection) or `terms`", file=str(p), field="terms")
+    for i, term in enumerate(d.terms):
+        if "data" in term:
+            try:
+                Selection.model_validate(term["data"])
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(str(x) for x in err["loc"])
+                raise InputError(err["msg"], file=str(p), entry=str(term.get("type", f"#{i}")), field=f"terms.data{'.' + where if where else ''}") from None
     return d
 
 
@@ -154,7 +214,7 @@ class FitProblem:
     fixed: dict[str, float]
     nuisance_start: dict[str, float] = field(default_factory=dict)
     nuisance_limits: dict[str, tuple[float, float]] = field(default_factory=dict)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cost(self) -> Any:
@@ -175,14 +235,12 @@ class FitProblem:
         return replace(self, free=free, fixed={**self.fixed, **values}, start={k: v for k, v in self.start.items() if k not in values})
 
 
-def _provenance(defn: FitDefinition, cards: list[Path]) -> dict[str, str]:
-    h = hashlib.sha256()
-    files = [Path(defn.path)] if defn.path else []
-    for f in [*files, *cards]:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    h.update(repr(sorted(defn.options.items())).encode())
-    return {"sha256": h.hexdigest(), "fitkit_version": __version__, "definition": str(defn.path)}
+def _option_named(options: dict[str, Any], message: str) -> str:
+    """``options.<key>`` for the option whose key or value the model's error message names."""
+    for key, value in options.items():
+        if f"{key!r}" in message or f"'{value}'" in message or f"{value!r}" in message or f"{key}=" in message:
+            return f"options.{key}"
+    return "options"
 
 
 def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitProblem:
@@ -193,10 +251,11 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         model = get_model(defn.model, **defn.options)
     except InputError as exc:
         raise InputError(exc.message, file=file, entry=defn.name, field=exc.field or "model") from None
-    except TypeError as exc:
-        raise InputError(f"bad model options: {exc}", file=file, entry=defn.name, field="options") from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bad model option: {exc}", file=file, entry=defn.name, field=_option_named(defn.options, str(exc))) from None
     context = TermContext(catalog=catalog, file=file)
-    costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+    with registry.track() as used:
+        costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:
@@ -234,7 +293,10 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     for c in costs:
         nuisance_start.update(getattr(c, "start", {}) or {})
         nuisance_limits.update(getattr(c, "limits", {}) or {})
-    card_paths = sorted({p for p, _ in catalog.cards.values()})
+    provenance = build_provenance(
+        definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
+        cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
+    )
     return FitProblem(
         name=defn.name,
         definition=defn,
@@ -245,5 +307,5 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         fixed=fixed,
         nuisance_start=nuisance_start,
         nuisance_limits=nuisance_limits,
-        provenance=_provenance(defn, card_paths),
+        provenance=provenance,
     )

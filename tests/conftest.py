@@ -38,3 +38,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (d / "test_card.yaml").write_text(GOOD_CARD)
     monkeypatch.setenv("FITKIT_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs the same whatever the user's shell has set: no fitkit variable leaks in."""
+    for var in ("FITKIT_DATA_DIR", "FITKIT_LIKELIHOODS_DIR", "FITKIT_DATA_MIRROR", "FITKIT_CACHE_DIR", "FITKIT_KNUNU_RESULT"):
+        monkeypatch.delenv(var, raising=False)

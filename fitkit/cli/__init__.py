@@ -29,7 +29,7 @@ def cli() -> None:
 
 @cli.group("data")
 def data_group() -> None:
-    """Data cards: list, validate (and pull published likelihoods)."""
+    """Data cards and published data files: list, validate, verify, pull."""
 
 
 def _load_commands() -> None:
@@ -49,12 +49,28 @@ def _load_commands() -> None:
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-_load_commands()
+#: An input error met while loading the commands (e.g. ``$FITKIT_DATA_DIR`` is not a folder):
+#: :func:`main` reports it instead of a traceback at import.
+LOAD_ERROR: FitkitError | None = None
+try:
+    _load_commands()
+except FitkitError as _exc:
+    LOAD_ERROR = _exc
 set_short_help(cli)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """One line for a click usage error: the command, then click's message."""
+    ctx = exc.ctx
+    where = f"{ctx.command_path}: " if ctx is not None else ""
+    return f"fitkit: error: {where}{exc.format_message()}".replace("\n", " ")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning fitkit errors into a message and exit code 2."""
+    """Entry point: run the CLI, turning fitkit errors into one line on stderr and exit code 2."""
+    if LOAD_ERROR is not None:
+        click.echo(f"fitkit: error: {LOAD_ERROR}", err=True)
+        sys.exit(2)
     try:
         cli.main(args=argv, prog_name="fitkit", standalone_mode=False)
     except FitkitError as exc:
@@ -63,6 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("fitkit: aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        click.echo(_usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"fitkit: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)

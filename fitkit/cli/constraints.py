@@ -24,11 +24,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from fitkit.cli._paths import check_output_file
 from fitkit.cli.core import parse_assignments
 from fitkit.constraints import CONSTRAINTS, PARAMETERS, evaluate
 from fitkit.constraints.base import CASE_DEFAULTS
 from fitkit.constraints.overlay import PAPER_BEST_FITS, exclusion_maps, verdict_table
 from fitkit.errors import FitkitError, InputError
+from fitkit.inference.results import ResultError
 
 __all__ = ["COMMANDS", "constraints_cmd", "constraints_table_cmd", "resolve_point"]
 
@@ -53,6 +55,8 @@ def resolve_point(name: str, at: dict[str, float]) -> tuple[str, dict[str, float
     for k in at:
         if k not in PARAMETERS:
             raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=k, field="--at")
+    if "M_ZD" in at and not at["M_ZD"] > 0:
+        raise InputError(f"the Z_D mass must be > 0 GeV, got {at['M_ZD']:g}", entry="M_ZD", field="--at")
     case = _case_of(name)
     fixed: dict[str, float] = {}
     if name not in CASE_DEFAULTS:
@@ -109,15 +113,22 @@ def constraints_cmd(
     for n in names:
         if n not in CONSTRAINTS:
             raise InputError(f"unknown constraint; use {', '.join(CONSTRAINTS)}", entry=n, field="--only")
+    if plot:
+        check_output_file(plot, option="--plot")
+        for p in plane:
+            if p not in PARAMETERS:
+                raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=p, field="--plane")
+        if plane[0] == plane[1]:
+            raise InputError("the two --plane parameters are the same", entry=plane[1], field="--plane")
     case, point, where = resolve_point(name, parse_assignments(at, option="--at"))
     rows = evaluate(point, case, names)  # type: ignore[arg-type]
+    for r in rows:
+        if r["applies"] and not np.isfinite(r["prediction"]):
+            raise ResultError(f"constraints {name}: the prediction of {r['name']} is not a finite number ({r['prediction']}) at {point}")
     if plot:
         from fitkit.plotting.constraints import plot_exclusions
 
         x, y = plane
-        for p in plane:
-            if p not in PARAMETERS:
-                raise InputError(f"unknown parameter; use {', '.join(PARAMETERS)}", entry=p, field="--plane")
         ranges = dict(_RANGES)
         scan = None
         if with_scan:

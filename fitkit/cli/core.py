@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -13,11 +15,26 @@ from rich.console import Console
 from rich.table import Table
 
 from fitkit import api
+from fitkit.cli._paths import check_output_dir, check_output_file, inside
 from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
-from fitkit.errors import FitkitError, InputError
-from fitkit.fitdef import definition_paths, load_definition
+from fitkit.errors import InputError
+from fitkit.fitdef import (
+    MAX_SCAN_POINTS,
+    FitProblem,
+    check_fit_name,
+    definition_paths,
+    load_definition,
+)
 from fitkit.inference import evaluate
-from fitkit.inference.results import FitResult, ParameterResult, to_jsonable, write_json_atomic
+from fitkit.inference.results import (
+    FILE_MODE,
+    FitResult,
+    ParameterResult,
+    ResultError,
+    load_toys_result,
+    to_jsonable,
+    write_json_atomic,
+)
 from fitkit.reproduce import Row, row_sources
 
 __all__ = ["COMMANDS", "parse_assignments"]
@@ -50,8 +67,11 @@ def _fit_table(r: FitResult) -> Table:
     t.add_column("value", justify="right")
     t.add_row("chi2_min", f"{r.chi2_min:.3f}")
     t.add_row("chi2_SM", f"{r.chi2_sm:.3f}")
-    t.add_row("ndof", str(r.ndof))
-    t.add_row("p-value", f"{r.p_value:.3g}")
+    if r.ndof is None:
+        t.add_row("ndof, p-value", "n/a (Poisson likelihood: -2 ln L is not a chi2 without the saturated model)")
+    else:
+        t.add_row("ndof", str(r.ndof) + (" (Poisson terms: deviance vs the saturated model)" if r.goodness_of_fit == "saturated" else ""))
+        t.add_row("p-value", "n/a" if r.p_value is None else f"{r.p_value:.3g}")
     t.add_row("pull wrt SM", f"{r.pull_sm:.2f}")
     for name, p in r.parameters.items():
         t.add_row(name, _parameter_cell(p))
@@ -65,13 +85,14 @@ def _parameter_cell(p: ParameterResult) -> str:
     """'value ± HESSE error unit', with the MINOS interval when it was computed.
 
     Example:
-        >>> from fitkit.inference.results import ParameterResult
         >>> _parameter_cell(ParameterResult(0.03, 0.004, "GeV", minos_lower=-0.0035, minos_upper=0.0052))
         '0.03 ± 0.004 GeV  (MINOS -0.0035 +0.0052)'
     """
     text = f"{p.value:.4g} ± {p.error:.2g} {p.unit}".rstrip()
     if p.minos_lower is not None and p.minos_upper is not None:
         text += f"  (MINOS {p.minos_lower:+.2g} {p.minos_upper:+.2g})"
+    if p.at_bound:
+        text += f"  (at {p.at_bound} bound)"
     return text
 
 
@@ -84,23 +105,59 @@ def _fit_with_bar(name: str, *, minos: bool = False) -> FitResult:
         return api.fit_named(name, progress=bar)
 
 
+def _with_toys(result: FitResult, toys: dict[str, object] | None) -> FitResult:
+    """The result with the global significance of a ``fitkit knunu scan --toys`` result passed explicitly."""
+    if toys is None:
+        return result
+    extra = {**result.extra, "significance_global": toys["significance_global"], "toys": toys["toys"], "toys_result": toys["file"]}
+    return dataclasses.replace(result, extra=extra)
+
+
+_TOYS_OPTION = click.option(
+    "--toys-result", "toys_result", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="A `fitkit knunu scan --toys N` result (light_x.json) whose global significance to report.",
+)
+
+
 @click.command("fit")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--minos", is_flag=True, help="MINOS errors for the free parameters.")
-def fit_cmd(name: str, as_json: bool, minos: bool) -> None:
+@_TOYS_OPTION
+def fit_cmd(name: str, as_json: bool, minos: bool, toys_result: Path | None) -> None:
     """Fit likelihoods/NAME.yaml and print the best fit."""
+    api.problem(name)  # validates the definition, its cards and terms before fitting
+    toys = load_toys_result(toys_result) if toys_result else None
     result = _fit_with_bar(name, minos=minos)
+    result.check_finite()
+    result = _with_toys(result, toys)
     if as_json:
         _echo_json(result.to_dict())
     else:
+        from fitkit.provenance import summary_line
+
         click.echo(_render(_fit_table(result)))
+        click.echo(summary_line(result.provenance))
 
 
 def _render(table: Table) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=110).print(table)
     return buffer.getvalue()
+
+
+def _check_point(problem: FitProblem, values: dict[str, float]) -> None:
+    """Each ``--at`` value names a model parameter and lies inside its bounds (the fit's bounds for a
+    free parameter, the model's otherwise) or at its SM value."""
+    known = problem.model.parameters
+    bounds = {**{n: p.bounds for n, p in known.items()}, **{p.name: p.bounds for p in problem.free}}
+    sm = problem.model.sm_point()
+    for k, v in values.items():
+        if k not in known:
+            raise InputError(f"unknown parameter; model {problem.model.name!r} has {', '.join(sorted(known)) or 'none'}", file=problem.definition.path, entry=k, field="--at")
+        lo, hi = bounds[k]
+        if not lo <= v <= hi and v != sm.get(k):
+            raise InputError(f"{k} = {v:g} is outside the bounds [{lo:g}, {hi:g}]", file=problem.definition.path, entry=k, field="--at")
 
 
 @click.command("chi2")
@@ -111,11 +168,10 @@ def chi2_cmd(name: str, at: tuple[str, ...], as_json: bool) -> None:
     """chi^2 of fit NAME at a point (default: the fit's start values)."""
     problem = api.problem(name)
     values = parse_assignments(at, option="--at")
-    known = set(problem.model.parameters)
-    for k in values:
-        if k not in known:
-            raise InputError(f"unknown parameter; model {problem.model.name!r} has {', '.join(sorted(known)) or 'none'}", file=problem.definition.path, entry=k, field="--at")
+    _check_point(problem, values)
     chi2 = evaluate(problem, values)
+    if not math.isfinite(chi2):
+        raise ResultError(f"fit {name}: chi2 is not a finite number ({chi2}) at {values or 'the start values'}")
     if as_json:
         _echo_json({"name": name, "at": values, "chi2": chi2})
     else:
@@ -126,19 +182,31 @@ def chi2_cmd(name: str, at: tuple[str, ...], as_json: bool) -> None:
 @click.argument("name")
 @click.option("--x", "x", required=True, help="Parameter on the x axis.")
 @click.option("--y", "y", default=None, help="Parameter on the y axis (2D scan).")
-@click.option("--points", type=int, multiple=True, default=(40,), show_default=True, help="Grid points per axis.")
+@click.option("--points", type=click.IntRange(2, MAX_SCAN_POINTS), multiple=True, default=(40,), show_default=True, help="Grid points per axis.")
 @click.option("--method", type=click.Choice(["grid", "migrad"]), default="grid", show_default=True)
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG of the regions.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool) -> None:
     """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels."""
+    problem = api.problem(name)
+    free = [p.name for p in problem.free]
+    for option, axis in (("--x", x), ("--y", y)):
+        if axis is not None and axis not in free:
+            raise InputError(f"not a free parameter of the fit; free: {', '.join(free) or 'none'}", file=problem.definition.path, entry=axis, field=option)
+    if y is not None and y == x:
+        raise InputError("--x and --y name the same parameter", file=problem.definition.path, entry=y, field="--y")
+    if len(points) > (1 if y is None else 2):
+        raise InputError(f"give one --points per axis, got {len(points)}", field="--points")
+    if plot:
+        check_output_file(plot, option="--plot")
     label = x if y is None else f"{x} x {y}"
     with progress_bar(f"scan {name} {label}") as bar:
         scan = api.scan_named(name, x, y, points=points, method=method, progress=bar)
+    scan.check_finite()
     if plot:
         from fitkit.plotting.figures import scan_figure
 
-        scan_figure(scan, plot, problem=api.problem(name), result=api.fit_named(name))
+        scan_figure(scan, plot, problem=problem, result=api.fit_named(name))
     if as_json:
         _echo_json(scan.to_dict())
     else:
@@ -147,14 +215,52 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
             click.echo(f"written: {plot}")
 
 
+#: Files ``fitkit run`` writes for one fit (under ``<output>/<name>/``); older ones are removed first.
+_FIT_OUTPUTS = ("fit.json", "pulls.png", "scan_*.json", "scan_*.png")
+
+
+def _remove_temporaries(output: Path) -> None:
+    """Delete the temporary files an interrupted run left behind (``.<name>.*tmp*``)."""
+    for pattern in (".*.tmp", ".*.tmp.*"):
+        for f in output.rglob(pattern):
+            if f.is_file():
+                f.unlink()
+
+
+def _remove_stale(outdir: Path) -> None:
+    """Delete the outputs of an earlier run of this fit (its scans may have changed)."""
+    for pattern in _FIT_OUTPUTS:
+        for f in outdir.glob(pattern):
+            f.unlink()
+
+
+def _read_summary(path: Path) -> dict[str, dict[str, object]]:
+    """The entries of an existing ``summary.json`` by fit name ({} if there is none)."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the existing summary ({exc}); remove it or choose another --output", file=str(path)) from None
+    if not isinstance(data, list) or not all(isinstance(e, dict) and isinstance(e.get("name"), str) for e in data):
+        raise InputError("expected a list of fit entries with a name; remove it or choose another --output", file=str(path))
+    return {e["name"]: e for e in data}
+
+
+def _write_summary(path: Path, summary: dict[str, dict[str, object]]) -> None:
+    write_json_atomic(path, [summary[k] for k in sorted(summary)])
+
+
 def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]:
     """Fit one definition, make its scans and plots, write them under ``output/name/``."""
     from fitkit.plotting import plot_pulls
     from fitkit.plotting.figures import scan_figure
 
     defn = load_definition(name)
+    outdir = inside(output, output / check_fit_name(name), field="NAMES")
     result = _fit_with_bar(name)
-    outdir = output / name
+    result.check_finite()
+    _remove_stale(outdir)
     write_json_atomic(outdir / "fit.json", result.to_dict())
     files = [str(outdir / "fit.json")]
     if result.observables:
@@ -165,6 +271,7 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
             label = spec.x if spec.y is None else f"{spec.x}_{spec.y}"
             with progress_bar(f"scan {name} {label}") as bar:
                 scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
+            scan.check_finite()
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
             files.append(str(outdir / f"scan_{label}.json"))
             with stage(f"figure {name} scan_{label}"):
@@ -177,51 +284,64 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("results"), show_default=True)
 @click.option("--no-scans", is_flag=True, help="Skip the scans of the fit definitions.")
 @click.option("--no-reproduce", is_flag=True, help="Skip the reproduction report.")
-def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool) -> None:
-    """Run all fits in likelihoods/ (or NAMES): results, plots and the reproduction report in results/."""
+@_TOYS_OPTION
+def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool, toys_result: Path | None) -> None:
+    """Run all fits in likelihoods/ (or NAMES): results, plots and the reproduction report in results/.
+
+    ``summary.json`` keeps the entries of fits not run this time; each fit's entry is marked
+    ``incomplete`` while it runs, and its older outputs are replaced.
+    """
+    from fitkit.data.registry import dataset_dir, load_registry
+
     names = names or tuple(p.stem for p in definition_paths())
-    for n in names:  # validate everything before computing anything
-        load_definition(n)
-    summary = []
+    for dataset in load_registry().datasets:  # every published file (sha256) before anything else
+        dataset_dir(dataset)
+    for n in names:  # validate everything (definitions, models, terms, cards) before writing anything
+        check_fit_name(n, field="NAMES")
+        api.problem(n)
+    check_output_dir(output)
+    toys = load_toys_result(toys_result) if toys_result else None
+    summary_path = output / "summary.json"
+    summary = _read_summary(summary_path)
+    output.mkdir(parents=True, exist_ok=True)
+    _remove_temporaries(output)
     t_run = time.perf_counter()
     stage_line(f"run: {len(names)} fit{'s' if len(names) != 1 else ''} ({', '.join(names)}), results in {output}/")
     for i, n in enumerate(names, start=1):
         t0 = time.perf_counter()
         stage_line(f"fit {i} of {len(names)}: {n}")
-        summary.append(run_one(n, output, scans=not no_scans))
-        click.echo(f"{n}: chi2_min = {summary[-1]['chi2_min']:.3f}, chi2_SM = {summary[-1]['chi2_sm']:.3f}")
-        click.echo(f"written: {', '.join(summary[-1]['files'])}")  # type: ignore[arg-type]
+        summary[n] = {"name": n, "status": "incomplete"}
+        _write_summary(summary_path, summary)
+        entry = run_one(n, output, scans=not no_scans)
+        summary[n] = {**entry, "status": "complete"}
+        _write_summary(summary_path, summary)
+        click.echo(f"{n}: chi2_min = {entry['chi2_min']:.3f}, chi2_SM = {entry['chi2_sm']:.3f}")
+        click.echo(f"written: {', '.join(entry['files'])}")  # type: ignore[arg-type]
         stage_line(f"fit {i} of {len(names)}: {n} done in {elapsed(time.perf_counter() - t0)}")
-    write_json_atomic(output / "summary.json", summary)
-    click.echo(f"written: {output / 'summary.json'}")
+    click.echo(f"written: {summary_path}")
     if not no_reproduce:
-        skipped: list[str] = []
-        rows = _rows(None, skipped=skipped)
-        _write_markdown(rows, output / "reproduction.md", skipped=skipped)
+        rows = _rows(None, toys=toys)
+        _write_markdown(rows, output / "reproduction.md")
         click.echo(f"reproduction report: {output / 'reproduction.md'} ({sum(r.ok for r in rows)}/{len(rows)} within tolerance)")
-        for item in skipped:
-            click.echo(f"reproduction rows skipped: {item}", err=True)
     stage_line(f"run: finished in {elapsed(time.perf_counter() - t_run)}; results in {output}/")
 
 
-def _rows(paper: str | None, *, skipped: list[str] | None = None) -> list[Row]:
-    """All rows of ``paper``; with ``skipped`` given, a module whose inputs are missing (e.g. no
-    ../shared/data on an offline machine) is recorded there instead of stopping the report."""
+def _rows(paper: str | None, *, toys: dict[str, object] | None = None) -> list[Row]:
+    """All rows of ``paper`` (every input ships in data/, so a missing one is an error, not a skip);
+    ``toys``: a validated toys result (:func:`load_toys_result`) adds 003's global-significance row."""
     sources = list(row_sources(paper))
     if not sources:
         raise InputError(f"no reproduction rows for paper {paper!r}", field="PAPER")
     rows: list[Row] = []
     for i, (module, fn) in enumerate(sources):
-        try:
-            with progress_bar(f"reproduce: {module} ({i + 1} of {len(sources)})", unit="rows") as bar:
-                new = fn()
-                bar(len(new), len(new))
-        except FitkitError as exc:
-            if skipped is None:
-                raise
-            skipped.append(f"{module}: {exc}")
-            continue
+        with progress_bar(f"reproduce: {module} ({i + 1} of {len(sources)})", unit="rows") as bar:
+            new = fn()
+            bar(len(new), len(new))
         rows.extend(new)
+    if toys is not None and (paper is None or "003".startswith(paper) or paper.startswith("003")):
+        from fitkit.reproduce.paper003 import toys_rows
+
+        rows.extend(toys_rows(Path(str(toys["file"]))))
     return rows
 
 
@@ -242,13 +362,12 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_markdown(rows: list[Row], path: Path, *, skipped: list[str] | None = None) -> None:
+def _write_markdown(rows: list[Row], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     text = "# fitkit reproduction report (generated by `fitkit reproduce`)\n\n" + markdown_table(rows)
-    if skipped:
-        text += "\nSkipped (inputs missing on this machine):\n\n" + "".join(f"- {s}\n" for s in skipped)
     tmp.write_text(text)
+    os.chmod(tmp, FILE_MODE)
     tmp.replace(path)
 
 
@@ -256,9 +375,13 @@ def _write_markdown(rows: list[Row], path: Path, *, skipped: list[str] | None = 
 @click.argument("paper", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 @click.option("--markdown", "markdown", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the table as Markdown.")
-def reproduce_cmd(paper: str | None, as_json: bool, markdown: Path | None) -> None:
+@_TOYS_OPTION
+def reproduce_cmd(paper: str | None, as_json: bool, markdown: Path | None, toys_result: Path | None) -> None:
     """Paper vs fitkit: every headline number recomputed live (PAPER: e.g. 002)."""
-    rows = _rows(paper)
+    if markdown:
+        check_output_file(markdown, option="--markdown", suffixes=frozenset({".md", ".markdown", ".txt"}))
+    toys = load_toys_result(toys_result) if toys_result else None
+    rows = _rows(paper, toys=toys)
     if markdown:
         _write_markdown(rows, markdown)
     if as_json:

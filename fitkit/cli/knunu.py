@@ -1,4 +1,4 @@
-"""``fitkit data pull <dataset>`` and ``fitkit knunu scan``: the B -> K(*) X analyses of 003.
+"""``fitkit knunu scan``: the B -> K(*) X analyses of 003.
 
 ``fitkit knunu scan`` runs :func:`fitkit.inference.light_x.light_x_analysis` (SM fit, m_X scans,
 K* limit, ALP and Z' numbers), writes ``<output>/light_x.json`` and the plots
@@ -15,24 +15,12 @@ from pathlib import Path
 import click
 
 from fitkit.cli._progress import stage, stages
-from fitkit.data.hepdata import DATASETS, pull
 from fitkit.errors import InputError
 
-__all__ = ["DATA_COMMANDS", "COMMANDS", "RESULT_FILE"]
+__all__ = ["COMMANDS", "RESULT_FILE"]
 
 #: Where ``fitkit knunu scan`` writes its result (relative to --output).
 RESULT_FILE = "light_x.json"
-
-
-@click.command("pull")
-@click.argument("dataset", type=click.Choice(sorted(DATASETS)))
-@click.option("--mirror", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Copy from a local mirror folder instead of HEPData (default: $FITKIT_DATA_MIRROR).")
-def pull_cmd(dataset: str, mirror: Path | None) -> None:
-    """Download a published likelihood from HEPData, verify its sha256 and cache it."""
-    ds = DATASETS[dataset]
-    where = pull(dataset, mirror=mirror)
-    click.echo(f"{dataset}: {len(ds.files)} files verified (sha256) in {where}  [doi:{ds.doi}]")
 
 
 @click.group("knunu")
@@ -46,23 +34,24 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 
 @knunu_group.command("scan")
 @click.option("--points", default=100, show_default=True, help="Masses from 0 to m_B - m_K.")
-@click.option("--toys", default=0, show_default=True, help="Background-only toys for the global significance.")
-@click.option("--workers", default=None, type=int, help="Dask workers for the toys (default: serial).")
+@click.option("--toys", default=0, type=click.IntRange(0, 1_000_000), show_default=True, help="Background-only toys for the global significance.")
+@click.option("--workers", default=None, type=click.IntRange(1, 256), help="Dask workers for the toys (default: serial).")
 @click.option("--seed", default=20231124, show_default=True, help="Seed of the toys (SeedSequence).")
-@click.option("--simplified", is_flag=True, help="Use the simplified Belle II card (offline).")
+@click.option("--simplified", is_flag=True, help="Use the simplified Belle II card instead of the published likelihood (approximate).")
 @click.option("--output", default=Path("results/knunu"), type=click.Path(path_type=Path), show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified: bool, output: Path, as_json: bool) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
-    from fitkit.data.hepdata import dataset_dir
+    from fitkit.cli._paths import check_output_dir
+    from fitkit.data.registry import dataset_dir
     from fitkit.inference.light_x import default_masses, light_x_analysis
     from fitkit.inference.results import write_json_atomic
-    from fitkit.likelihood import shared_data_dir
     from fitkit.plotting.knunu import plot_light_x, plot_zprime
 
-    if points < 2:
-        raise InputError("need at least 2 mass points", field="--points")
-    directory = None if simplified else dataset_dir("belle2-knunu-2023", shared_data=shared_data_dir())
+    if not 2 <= points <= 10_000:
+        raise InputError(f"need 2 to 10000 mass points, got {points}", field="--points")
+    check_output_dir(output)
+    directory = None if simplified else dataset_dir("belle2-knunu-2023")
     with stages("knunu scan") as progress:
         result = light_x_analysis(directory, masses=default_masses(points), toys=toys, workers=workers, seed=seed, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
@@ -74,8 +63,11 @@ def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified:
         click.echo(json.dumps({k: v for k, v in result.items() if k not in ("zprime",)}, default=str))
         return
     click.echo(f"likelihood: {result['likelihood']}")
-    click.echo(f"mu (full) = {result['sm']['mu']:.2f} +- {result['sm']['mu_error']:.2f};  mu (simplified card) = "
-               f"{result['sm_simplified']['mu']:.2f} +- {result['sm_simplified']['mu_error']:.2f}")
+    if result["likelihood"] == "full":
+        click.echo(f"mu (full) = {result['sm']['mu']:.2f} +- {result['sm']['mu_error']:.2f};  mu (simplified card) = "
+                   f"{result['sm_simplified']['mu']:.2f} +- {result['sm_simplified']['mu_error']:.2f}")
+    else:
+        click.echo(f"mu (simplified card, APPROXIMATE: shape systematics dropped) = {result['sm']['mu']:.2f} +- {result['sm']['mu_error']:.2f}")
     for name, scan in result["scans"].items():
         b = scan["best"]
         click.echo(f"{name:>9}: m_X = {b['m_X']:.2f} GeV  BR(B+->K+X) = ({_fmt(b['BR_KX'], 1e-6)} +- "
@@ -94,6 +86,4 @@ def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified:
     click.echo(f"Z' dim 4 at {z['m_Zp']:.2f} GeV: g_L = {z['g_L']:.2e}, g_R = {z['g_R']:.2e} (g_V = {z['g_V']:.2e}, g_A = {z['g_A']:.2e})")
     click.echo(f"written: {output / RESULT_FILE}, {output / 'light_x.png'}, {output / 'zprime.png'}")
 
-
-DATA_COMMANDS = [pull_cmd]
 COMMANDS = [knunu_group]

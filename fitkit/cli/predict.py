@@ -9,6 +9,7 @@ Example (shell)::
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import click
@@ -16,6 +17,7 @@ import numpy as np
 
 from fitkit.data.observables import parse_observable
 from fitkit.errors import InputError
+from fitkit.inference.results import ResultError
 
 __all__ = ["COMMANDS", "predict", "parse_wc_option"]
 
@@ -88,6 +90,13 @@ def predict(observable: str, q2: tuple[float, float] | None, wcs: tuple[str, ...
             raise InputError(f"{observable} is differential: give the point as --q2 X X", field="--q2")
     if q2 is not None and obs.binned and not q2[0] < q2[1]:
         raise InputError(f"q2 bin must have MIN < MAX, got {list(q2)}", field="--q2")
+    if q2 is not None:
+        from fitkit.theory.observables import q2_range
+
+        lo, hi = q2_range(obs._replace(lepton="mu" if obs.kind == "<R>" else obs.lepton))
+        low_ok = q2[0] >= lo if obs.kind == "dBR/dq2" else q2[0] >= 0.0
+        if not (math.isfinite(q2[0]) and math.isfinite(q2[1]) and low_ok and q2[1] <= hi):
+            raise InputError(f"q2 = {list(q2)} is outside the physical range [{lo:.4g}, {hi:.4g}] GeV^2 of {observable}", field="--q2")
 
     shifts: dict[str | None, dict[str, complex]] = {}
     table: dict[str, float | list[float]] = {}
@@ -113,6 +122,9 @@ def predict(observable: str, q2: tuple[float, float] | None, wcs: tuple[str, ...
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
+    for label, v in (("SM", sm), ("SM+NP", np_value)):
+        if not math.isfinite(v):
+            raise ResultError(f"predict {observable}: the {label} prediction is not a finite number ({v})")
     if as_json:
         click.echo(json.dumps({"observable": observable, "q2": None if q2 is None else list(q2), "sm": sm, "np": np_value, "wc": table}))
         return

@@ -1,9 +1,8 @@
 """LHCb prompt A' -> μ+μ- search (arXiv:1910.06926) recast to the Z_D cases, 002 sec. 4.9.
 
 The 90% CL upper limit ε_lim(M) on the kinetic mixing of a dark photon is read from the darkcast
-table ``darkcast_limits/LHCb_Aaij2019bvg_prompt.lmt`` in the shared data folder
-(:func:`fitkit.likelihood.shared_data_dir`, ``$FITKIT_SHARED_DATA``; the file is not part of the
-repository). Entries of 1e5 mean "no limit"; the table is interpolated linearly in M and in
+table ``data/darkcast/LHCb_Aaij2019bvg_prompt.lmt`` (data set ``lhcb-darkphoton-2019`` of
+``data/registry.yaml``, sha256-verified on load). Entries of 1e5 mean "no limit"; the table is interpolated linearly in M and in
 log10 ε_lim; outside 0.2141-69.6 GeV the constraint does not apply.
 
 Recast (002 sec. 4.9): the signal rate of pp -> Z_D -> μμ scales as (e ε)^2 for a dark photon.
@@ -29,8 +28,8 @@ import numpy as np
 from scipy import stats
 
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
+from fitkit.data.registry import data_file
 from fitkit.errors import InputError
-from fitkit.likelihood import shared_data_dir
 from fitkit.models.dark_z.inputs import electroweak
 
 __all__ = ["LHCbDarkPhoton", "read_limit_table", "eps_limit", "eps_effective"]
@@ -43,7 +42,7 @@ def read_limit_table(path: str) -> tuple[np.ndarray, np.ndarray]:
     """(mass in GeV, 90% CL ε limit) of a darkcast ``.lmt`` table (first two columns)."""
     file = Path(path)
     if not file.is_file():
-        raise InputError("dark-photon limit table not found; set FITKIT_SHARED_DATA to the shared data folder", file=str(file))
+        raise InputError("dark-photon limit table not found", file=str(file))
     data = np.loadtxt(file, comments="#", usecols=(0, 1))
     order = np.argsort(data[:, 0])
     return data[order, 0], data[order, 1]
@@ -77,7 +76,8 @@ class LHCbDarkPhoton(Constraint):
 
     def __init__(self, path: str | Path | None = None) -> None:
         d = inputs(self.name)
-        self.path = str(path) if path else str(shared_data_dir() / d["file"]["value"])
+        dataset, _, fname = str(d["file"]["value"]).partition("/")
+        self.path = str(path) if path else str(data_file(dataset, fname))
         self.cl, self.source = float(d["cl"]["value"]), d["file"]["source"]
 
     def limit(self, M: np.ndarray) -> np.ndarray:

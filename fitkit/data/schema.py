@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fitkit.data.observables import parse_observable
 
@@ -39,9 +39,31 @@ __all__ = [
     "Correlation",
     "Card",
     "Measurement",
+    "YieldsCard",
 ]
 
-_Finite = Annotated[float, Field(allow_inf_nan=False)]
+#: Largest magnitude of a number in a card (in the card's units; times ``scale`` for absolute
+#: numbers): 1e30 keeps every chi^2 term finite in double precision (residual/error < 1e120).
+MAX_MAGNITUDE: float = 1e30
+#: Smallest uncertainty component in card units (the same reason).
+MIN_ERROR: float = 1e-30
+
+
+
+def _bounded(v: float) -> float:
+    if abs(v) > MAX_MAGNITUDE:
+        raise ValueError(f"magnitude must be at most {MAX_MAGNITUDE:g}, got {v:g}")
+    return v
+
+
+def _sane_scale(v: float) -> float:
+    if not MIN_ERROR <= v <= MAX_MAGNITUDE:
+        raise ValueError(f"scale must be in [{MIN_ERROR:g}, {MAX_MAGNITUDE:g}], got {v:g}")
+    return v
+
+
+_Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_bounded)]
+_Scale = Annotated[float, Field(gt=0, allow_inf_nan=False), AfterValidator(_sane_scale)]
 
 
 class _Strict(BaseModel):
@@ -81,7 +103,7 @@ class MeasurementEntry(_Strict):
     lepton: str | None = None
     q2: tuple[_Finite, _Finite] | None = None
     value: _Finite
-    scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    scale: _Scale | None = None
     uncertainty: dict[str, _Finite | tuple[_Finite, _Finite]]
     sm: SMExpectation | None = None
     tags: list[str] = []
@@ -118,8 +140,12 @@ class MeasurementEntry(_Strict):
                         f"component {name!r}: asymmetric errors are written [+up, -down] with "
                         f"up > 0 and down < 0, got [{up}, {down}]"
                     )
+                if min(up, -down) < MIN_ERROR:
+                    raise ValueError(f"component {name!r}: uncertainty must be >= {MIN_ERROR}, got [{up}, {down}]")
             elif err <= 0:
                 raise ValueError(f"component {name!r}: uncertainty must be > 0, got {err}")
+            elif err < MIN_ERROR:
+                raise ValueError(f"component {name!r}: uncertainty must be >= {MIN_ERROR}, got {err}")
         return v
 
     @model_validator(mode="after")
@@ -143,7 +169,7 @@ class Card(_Strict):
     source: Source
     supersedes: list[str] = []
     tags: list[str] = []
-    scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    scale: _Scale = 1.0
     note: str | None = None
     measurements: list[MeasurementEntry] = Field(min_length=1)
     correlations: list[Correlation] = []
@@ -216,3 +242,53 @@ class Measurement(BaseModel):
     def symmetric_error(self) -> float:
         """Total experimental error with each component's up and down averaged (in quadrature sum)."""
         return math.sqrt(sum(((u + d) / 2) ** 2 for u, d in self.errors.values()))
+
+
+_Count = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_bounded)]
+
+
+class YieldsSample(_Strict):
+    """One sample of a yields channel: expected events per bin and relative normalisation errors."""
+
+    name: str
+    signal: bool = False
+    yields: list[_Count] = Field(min_length=1)
+    normsys: dict[str, tuple[Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)], Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]]] = {}
+
+
+class YieldsChannel(_Strict):
+    """A channel of a yields card: observed counts (>= 0), MC-statistical errors, samples; all per bin."""
+
+    name: str
+    observed: list[_Count] = Field(min_length=1)
+    mcstat: list[_Count]
+    samples: list[YieldsSample] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _same_bins(self) -> YieldsChannel:
+        n = len(self.observed)
+        if len(self.mcstat) != n:
+            raise ValueError(f"mcstat has {len(self.mcstat)} bins, observed has {n}")
+        for smp in self.samples:
+            if len(smp.yields) != n:
+                raise ValueError(f"sample {smp.name!r} has {len(smp.yields)} bins, observed has {n}")
+        if sum(smp.signal for smp in self.samples) > 1:
+            raise ValueError("at most one sample may have signal: true")
+        return self
+
+
+class YieldsCard(_Strict):
+    """A binned counting likelihood (``data/**/yields/*.yaml``, e.g. the simplified Belle II card)."""
+
+    id: str
+    source: Source
+    note: str | None = None
+    channels: list[YieldsChannel] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_channels(self) -> YieldsCard:
+        names = [c.name for c in self.channels]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"duplicate channel name(s) {', '.join(sorted(dup))}")
+        return self

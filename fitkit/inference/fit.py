@@ -16,7 +16,12 @@ MIGRAD.
 
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
-degrees of freedom into Gaussian sigmas; ``p_value`` is P(chi^2_ndof > chi2_min).
+degrees of freedom into Gaussian sigmas; ``p_value`` is P(chi^2_ndof > chi2_min) with
+ndof = n_data - n_free. A Poisson term (pyhf workspaces, the Belle II likelihood; costs with
+``poisson = True``) is -2 ln L, not a chi^2: unless it is -2 ln(L / L_saturated) (``saturated =
+True``), chi2_min has no goodness-of-fit meaning, and ``ndof`` and ``p_value`` are None
+(``goodness_of_fit`` says which case applies). A parameter whose best fit lies within
+``AT_BOUND_TOL`` of its fit range from a bound is flagged (``at_bound``: lower/upper).
 """
 
 from __future__ import annotations
@@ -38,6 +43,19 @@ Progress = Callable[[int, int], None]
 
 #: Minimum rise of the cost between two minima for both to count as separate solutions.
 RUNNER_UP_BARRIER: float = 1.0
+
+#: A best fit closer than this fraction of the fit range (fit coordinates) to a bound is "at the bound".
+AT_BOUND_TOL: float = 1e-4
+
+
+def goodness_of_fit(costs: Sequence[object]) -> str:
+    """How chi2_min of a sum of terms can be read (module docstring): ``chi2``, ``saturated`` or ``none``."""
+    poisson = [c for c in costs if getattr(c, "poisson", False)]
+    if not poisson:
+        return "chi2"
+    if all(getattr(c, "saturated", False) for c in poisson):
+        return "saturated"
+    return "none"
 
 
 def significance_from_delta_chi2(delta: float, ndof: int) -> float:
@@ -207,13 +225,20 @@ def _parameter_results(problem: FitProblem, m: Minuit | None, phys: Mapping[str,
             continue
         err_fit = float(m.errors[p.name])
         err = err_fit * math.log(10) * v if p.scale == "log" else err_fit
+        lo, hi = p.fit_bounds()
+        x_fit = float(p.to_fit(v))
+        at_bound = None
+        if math.isfinite(lo) and x_fit - lo <= AT_BOUND_TOL * (hi - lo if math.isfinite(hi) else 1.0):
+            at_bound = "lower"
+        elif math.isfinite(hi) and hi - x_fit <= AT_BOUND_TOL * (hi - lo if math.isfinite(lo) else 1.0):
+            at_bound = "upper"
         lower = upper = None
         if m.merrors and p.name in m.merrors:
             me = m.merrors[p.name]
             x = float(m.values[p.name])
             lower = float(p.from_fit(x + me.lower)) - v
             upper = float(p.from_fit(x + me.upper)) - v
-        out[p.name] = ParameterResult(value=v, error=err, unit=p.unit, scale=p.scale, minos_lower=lower, minos_upper=upper)
+        out[p.name] = ParameterResult(value=v, error=err, unit=p.unit, scale=p.scale, minos_lower=lower, minos_upper=upper, at_bound=at_bound)
     return out
 
 
@@ -255,7 +280,8 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
             extra.update(cost.extras({k: point[k] for k in cost._parameters}))
     ndata = int(sum(int(c.ndata) for c in problem.costs))
     n_free = len(problem.free)
-    ndof = ndata - n_free
+    gof = goodness_of_fit(problem.costs)
+    ndof = ndata - n_free if gof != "none" else None
     delta = max(chi2_sm - chi2_min, 0.0)
     return FitResult(
         name=problem.name,
@@ -265,7 +291,7 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         chi2_sm=chi2_sm,
         ndata=ndata,
         ndof=ndof,
-        p_value=float(stats.chi2.sf(chi2_min, ndof)) if ndof > 0 else float("nan"),
+        p_value=float(stats.chi2.sf(chi2_min, ndof)) if ndof is not None and ndof > 0 else None,
         pull_sm=math.sqrt(delta),
         significance_sm=significance_from_delta_chi2(delta, n_free),
         valid=bool(best_m.valid) if best_m is not None else True,
@@ -275,6 +301,7 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         runners_up=runners_up[1:6],
         provenance=dict(problem.provenance),
         extra=extra,
+        goodness_of_fit=gof,
     )
 
 

@@ -231,8 +231,9 @@ def run_toys(
         saved = {k: os.environ.get(k) for k in single}
         os.environ.update(single)
         try:
+            # scheduler on 127.0.0.1 (LocalCluster's default); no dashboard (":0" listened on all interfaces)
             with LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", env=single
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, env=single
             ) as cluster, Client(cluster) as client:
                 futures = [client.submit(toy_chunk, *args, g, theta0, pure=False) for g in groups]
                 if progress is not None:

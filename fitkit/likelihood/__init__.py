@@ -8,7 +8,6 @@ registry imports the modules on first use.
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,15 +18,7 @@ from typing import Any
 from fitkit.data.catalog import Catalog
 from fitkit.errors import InputError
 
-__all__ = ["TermContext", "build_term", "available_terms", "shared_data_dir"]
-
-
-def shared_data_dir() -> Path:
-    """``$FITKIT_SHARED_DATA`` if set, else ``../shared/data`` next to the repository."""
-    env = os.environ.get("FITKIT_SHARED_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+__all__ = ["TermContext", "build_term", "available_terms"]
 
 
 @dataclass
@@ -36,7 +27,7 @@ class TermContext:
 
     catalog: Catalog = field(default_factory=Catalog)
     root: Path = field(default_factory=lambda: Path(__file__).resolve().parents[2])
-    shared_data: Path = field(default_factory=shared_data_dir)
+    data_root: Path | None = None  # folder of data/registry.yaml; None: fitkit.data.registry.repo_data_dir()
     file: str | None = None  # the fit definition being built (for error messages)
 
 

@@ -1,7 +1,7 @@
 """The Belle II B+ -> K+ nu nubar likelihood (arXiv:2311.14647) with new-physics signals folded in.
 
-Inputs (HEPData record 10.17182/hepdata.166082, read from ``$FITKIT_SHARED_DATA`` /
-``../shared/data/belle2_knunu_2023`` or from the cache of ``fitkit data pull``): the pyhf
+Inputs (HEPData record 10.17182/hepdata.166082, shipped in ``data/hepdata/belle2_knunu_2023``
+and verified against ``data/registry.yaml``, data set :data:`DATASET`): the pyhf
 workspace of the ITA + HTA combination and the number densities N_it (reconstructed bin i x
 true-q^2 bin t; each row sums to bin i's nominal SM signal yield).
 
@@ -55,7 +55,7 @@ from iminuit.cost import Cost
 from scipy import stats
 
 from fitkit.constants import M_BPLUS, M_KPLUS
-from fitkit.data.hepdata import dataset_dir
+from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace
 from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
@@ -92,8 +92,8 @@ TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101
 BR_SM: float = 4.97e-6
 BR_SM_ERROR: float = 0.37e-6
 
-#: Folder of the data set under the shared-data root (and name of ``fitkit data pull``).
-DATASET: str = "belle2_knunu_2023"
+#: Name of the data set in ``data/registry.yaml`` (and of ``fitkit data pull``).
+DATASET: str = "belle2-knunu-2023"
 #: Workspace file and number-density map per channel prefix: (file, SM signal sample name).
 WORKSPACE_FILE: str = "combined_likelihood.json"
 MAPS: dict[str, tuple[str, str]] = {
@@ -199,10 +199,10 @@ class Belle2Knunu:
 
     def __post_init__(self) -> None:
         if self.directory is None:
-            from fitkit.data.catalog import default_data_dir, read_yaml
+            from fitkit.data.catalog import default_data_dir, load_yields_card
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = simplified_spec(read_yaml(card_path))
+            spec = simplified_spec(load_yields_card(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
@@ -430,6 +430,9 @@ class Belle2KnunuCost(Cost):
     likelihood ratios.
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(self, likelihood: Belle2Knunu, model: Any, names: Sequence[str]) -> None:
         self.likelihood = likelihood
         self.model = model
@@ -472,27 +475,16 @@ class Belle2KnunuCost(Cost):
         return self.likelihood.workspace.n_bins
 
     def extras(self, point: Mapping[str, float]) -> dict[str, Any]:
-        """Numbers for ``fitkit fit --json`` besides the fit: local (and global) significance.
+        """Numbers for ``fitkit fit --json`` besides the fit: the local significance.
 
         ``significance_local``: sqrt(-2 Delta ln L) between ``point`` and the model's SM point at
-        the same mass (one parameter of interest, Wilks); ``significance_global``: from the toys
-        of the last ``fitkit knunu scan --toys`` (``results/knunu/light_x.json`` or
-        ``$FITKIT_KNUNU_RESULT``), when they were run.
+        the same mass (one parameter of interest, Wilks). The global significance of the toys is
+        not read here: ``fitkit fit --toys-result FILE`` adds it from a result passed explicitly.
         """
-        import json
-        import os
-
         params = {k: float(point[k]) for k in self.names}
         sm = {**params, **{k: v for k, v in self.model.sm_point().items() if k in params}}
         delta = self._evaluate(sm) - self._evaluate(params)
-        out: dict[str, Any] = {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
-        path = Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
-        if path.exists():
-            lee = json.loads(path.read_text()).get("lee", {})
-            if "significance_global" in lee:
-                out["significance_global"] = lee["significance_global"]
-                out["toys"] = lee.get("toys")
-        return out
+        return {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
 
     def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
         """The profiled cost at many points (sequential inner fits, warm-started)."""
@@ -536,9 +528,9 @@ def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
-    from fitkit.data.catalog import default_data_dir, read_yaml
+    from fitkit.data.catalog import default_data_dir, load_yields_card
 
-    card = read_yaml(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    card = load_yields_card(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
     try:
         return CompiledWorkspace(simplified_spec(card))
     except (KeyError, TypeError) as exc:
@@ -553,21 +545,19 @@ def _cached_likelihood(directory: str | None) -> Belle2Knunu:
 def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
     """Term builder ``type: belle2-knunu``.
 
-    Spec keys: ``likelihood`` (``auto``: the published workspace and maps if found in
-    ``directory``, the shared data or the pull cache, else the simplified card; ``full``;
-    ``simplified``), ``directory`` (optional).
+    Spec key ``likelihood``: ``full`` (default: the published workspace and maps of
+    :data:`DATASET`, sha256-verified) or ``simplified`` (the approximate card
+    ``data/bknunu/yields/belle2_2023_simplified.yaml``: shape systematics dropped, mu error 0.99
+    instead of 1.33; only on request, never as a fallback).
     """
-    mode = spec.get("likelihood", "auto")
-    if mode not in ("auto", "full", "simplified"):
-        raise InputError(f"likelihood must be auto, full or simplified, got {mode!r}", file=getattr(context, "file", None), field="terms.likelihood")
-    try:
-        directory = None if mode == "simplified" else dataset_dir(
-            "belle2-knunu-2023", shared_data=getattr(context, "shared_data", None), directory=spec.get("directory")
-        )
-    except InputError:
-        if mode == "full":
-            raise
-        directory = None  # offline: the simplified card shipped in data/
+    file = getattr(context, "file", None)
+    unknown = sorted(set(spec) - {"type", "likelihood"})
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(unknown)}; a belle2-knunu term takes 'likelihood'", file=file, field=f"terms.{unknown[0]}")
+    mode = spec.get("likelihood", "full")
+    if mode not in ("full", "simplified"):
+        raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
+    directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
     lk = _cached_likelihood(None if directory is None else str(directory))
     if hasattr(model, "knunu_signal"):
         names = list(model.parameters)

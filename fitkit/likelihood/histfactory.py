@@ -822,6 +822,9 @@ class WorkspaceCost(Cost):
     workspace names to fit names (e.g. a shared POI).
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(self, workspace: CompiledWorkspace, *, rename: Mapping[str, str] | None = None) -> None:
         self.workspace = workspace
         rename = dict(rename or {})
@@ -864,6 +867,9 @@ class ProfiledWorkspaceCost(Cost):
     chi^2 terms sharing those names.
     """
 
+    #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
+    poisson = True
+
     def __init__(self, workspace: CompiledWorkspace, exposed: Sequence[str]) -> None:
         unknown = [p for p in exposed if p not in workspace.index]
         if unknown:
@@ -899,19 +905,29 @@ class ProfiledWorkspaceCost(Cost):
         return np.array([self._value([float(np.asarray(params[p])[i]) for p in self.exposed]) for i in range(n)])
 
 
+def _workspace_path(name: str, context: Any) -> Path:
+    """A registered ``<data set>/<file>`` (verified) or a plain path (relative to the repository)."""
+    from fitkit.data.registry import data_file, load_registry
+
+    dataset, _, fname = name.partition("/")
+    if fname and dataset in load_registry(getattr(context, "data_root", None)).datasets:
+        return data_file(dataset, fname, root=getattr(context, "data_root", None))
+    path = Path(name)
+    return path if path.is_absolute() else Path(getattr(context, "root", Path.cwd())) / path
+
+
 def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Cost:
     """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true}``.
 
-    ``workspace`` is absolute or relative to the shared data folder. The model's parameters that
+    ``workspace`` is a registered data file ``<data set>/<file>`` (``data/registry.yaml``,
+    sha256-verified), or a path (absolute, or relative to the repository). The model's parameters that
     are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default) all
     others are profiled inside the cost, with ``profile: false`` they are exposed too (with
     ``start``/``limits``, and the analytic gradient) for the fit to profile.
     """
     if "workspace" not in spec:
         raise InputError("a pyhf term needs 'workspace: <path>'", file=getattr(context, "file", None), field="terms.workspace")
-    path = Path(spec["workspace"])
-    if not path.is_absolute():
-        path = Path(context.shared_data) / path
+    path = _workspace_path(str(spec["workspace"]), context)
     cw = CompiledWorkspace(load_workspace(path), measurement=spec.get("measurement"))
     if not spec.get("profile", True):
         return WorkspaceCost(cw)

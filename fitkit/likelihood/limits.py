@@ -61,6 +61,7 @@ __all__ = [
     "UpperLimit",
     "LimitFile",
     "load_limits",
+    "load_limit_file",
     "find_limit",
     "limit_sigma",
     "limit_chi2",
@@ -100,6 +101,12 @@ class LimitFile(_Strict):
     id: str
     source: Source
     limits: list[UpperLimit] = Field(min_length=1)
+
+
+def load_limit_file(path: str | Path) -> LimitFile:
+    """Read and validate one file of upper limits now (not the cached copy); errors name the file,
+    the limit id and the field."""
+    return _load_file.__wrapped__(str(path))
 
 
 @cache

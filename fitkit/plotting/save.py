@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -19,6 +20,7 @@ def save_figure(fig: plt.Figure, path: str | Path, *, dpi: int = DPI) -> Path:
     meta = {"Software": None} if path.suffix.lower() == ".png" else {}
     try:
         fig.savefig(tmp, dpi=dpi, metadata=meta)
+        os.chmod(tmp, 0o644)  # as every file fitkit writes (fitkit.inference.results.FILE_MODE)
         tmp.replace(path)
     finally:
         plt.close(fig)

@@ -1,6 +1,6 @@
 """The paper-vs-fitkit table, computed live: ``fitkit reproduce [PAPER]``.
 
-Each module in this package defines ``PAPER`` (a file name in ``../shared/papers``, e.g.
+Each module in this package defines ``PAPER`` (the paper's file name in the team's papers folder, e.g.
 ``"002"``) and ``rows() -> list[Row]``; every row recomputes its fitkit value when called.
 """
 

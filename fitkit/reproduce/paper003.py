@@ -24,23 +24,20 @@ scan and the toys). Documented differences (row notes):
 
 from __future__ import annotations
 
-import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from fitkit.data.hepdata import dataset_dir
+from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.inference.light_x import light_x_analysis
-from fitkit.likelihood import shared_data_dir
-from fitkit.likelihood.belle2_knunu import BR_SM
+from fitkit.likelihood.belle2_knunu import BR_SM, DATASET
 from fitkit.likelihood.counting import counting_cards, counting_likelihood
 from fitkit.reproduce.row import Row, check
 
-__all__ = ["PAPER", "rows", "analysis", "counting_rows", "toys_rows", "toys_result_path"]
+__all__ = ["PAPER", "rows", "analysis", "counting_rows", "toys_rows"]
 
 PAPER = "003"
 _MASSES = np.round(np.arange(0.05, 4.75, 0.1), 3)  # 47 masses 0.05 ... 4.65 GeV (m_B - m_K = 4.79)
@@ -48,12 +45,8 @@ _MASSES = np.round(np.arange(0.05, 4.75, 0.1), 3)  # 47 masses 0.05 ... 4.65 GeV
 
 @cache
 def analysis() -> dict[str, Any]:
-    """The 003 analyses on the full likelihood if available, else on the simplified card (cached)."""
-    try:
-        directory = dataset_dir("belle2-knunu-2023", shared_data=shared_data_dir())
-    except InputError:
-        directory = None
-    return light_x_analysis(directory, masses=_MASSES)
+    """The 003 analyses on the full published likelihood (cached); the simplified card beside it."""
+    return light_x_analysis(dataset_dir(DATASET), masses=_MASSES)
 
 
 def counting_rows() -> list[Row]:
@@ -91,8 +84,9 @@ def counting_rows() -> list[Row]:
 def rows() -> list[Row]:
     """The 003 reproduction rows (see the module docstring)."""
     r = analysis()
-    full = r["likelihood"] == "full"
-    src = "full Belle II likelihood" if full else "simplified card (published likelihood not found)"
+    if r["likelihood"] != "full":
+        raise InputError("the 003 rows need the full Belle II likelihood", field="likelihood")
+    src = "full Belle II likelihood"
     out = [
         check("003", "Belle II mu (ITA+HTA)", 4.6, r["sm"]["mu"], abs_tol=0.1, note=src),
         check("003", "Belle II mu error", 1.3, r["sm"]["mu_error"], abs_tol=0.1, note="inverse Hessian of the profile likelihood"),
@@ -101,7 +95,7 @@ def rows() -> list[Row]:
             note="mu = 1 at the HPQCD SM BR behind the analysis",
         ),
         check(
-            "003", "mu, simplified card (within 0.5 of full)", r["sm"]["mu"], r["sm_simplified"]["mu"], abs_tol=0.5,
+            "003", "mu, simplified card vs full (same run, within 0.5)", r["sm"]["mu"], r["sm_simplified"]["mu"], abs_tol=0.5,
             note=f"shape (histosys) systematics dropped: error {r['sm_simplified']['mu_error']:.2f} vs {r['sm']['mu_error']:.2f}",
         ),
     ]
@@ -146,29 +140,23 @@ def rows() -> list[Row]:
         check("003", "global Z, Gross-Vitells (003: LEE negligible)", mp["significance_local"], lee["gross_vitells_significance_global"],
               abs_tol=1.0, note="upcrossings of the observed score scan at u0 = 1; toys: fitkit knunu scan --toys 1000")
     )
-    return out + toys_rows()
+    return out
 
 
-def toys_result_path() -> Path:
-    """Where ``fitkit knunu scan`` wrote its result: ``$FITKIT_KNUNU_RESULT`` or results/knunu/light_x.json."""
-    return Path(os.environ.get("FITKIT_KNUNU_RESULT", "results/knunu/light_x.json"))
-
-
-def toys_rows(path: Path | None = None) -> list[Row]:
+def toys_rows(path: Path) -> list[Row]:
     """The global significance of the background-only toys, when ``fitkit knunu scan --toys N`` was run.
 
     The toys (~1 s each on the full likelihood) are too slow to recompute in every reproduction,
-    so this row reads the scan's JSON (seeded, reproducible); without toys there is no row.
+    so this row reads the scan's JSON (seeded, reproducible), passed explicitly
+    (``fitkit reproduce|run --toys-result FILE``); a result of the simplified likelihood gives no row.
     003 calls the look-elsewhere effect negligible, i.e. global ~ local significance.
     """
-    path = toys_result_path() if path is None else path
-    if not path.exists():
+    from fitkit.inference.results import load_toys_result
+
+    lee = load_toys_result(path)
+    if lee["likelihood"] != "full":
         return []
-    data = json.loads(path.read_text())
-    lee = data.get("lee", {})
-    if "significance_global" not in lee or data.get("likelihood") != "full":
-        return []
-    z_loc = float(data["significance_local"])
+    z_loc = lee["significance_local"]
     note = (
         f"{lee['toys']} toys, seed {lee['seed']} ({path}): p_global = {lee['p_global']:.2g}; "
         f"local {z_loc:.2f} sigma; Gross-Vitells {lee['gross_vitells_significance_global']:.2f}"

@@ -7,18 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fitkit.cli import main
+from tests.cli.conftest import run_cli as _run
 from tests.conftest import GOOD_CARD
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_fit_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,19 +110,17 @@ def test_markdown_table_escapes_pipes() -> None:
     assert row.count(" | ") == 6 and "\\|g_mu\\|" in row and "\n" not in row
 
 
-def test_run_report_skips_rows_whose_inputs_are_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import fitkit.cli.core as core
-    from fitkit.errors import InputError
-    from fitkit.reproduce import check
+def test_run_checks_every_published_file_before_computing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """No silent skip of rows or fallback: an altered data file stops `fitkit run` before any fit."""
+    import shutil
 
-    def fine():
-        return [check("002", "x", 1.0, 1.0, abs_tol=0.1)]
+    import fitkit.data.registry as registry
 
-    def missing():
-        raise InputError("table not found", file="/nowhere/table.lmt")
-
-    monkeypatch.setattr(core, "row_sources", lambda paper=None: [("fine", fine), ("needs_data", missing)])
-    code, out, err = _run(["run", "bsll-sm", "--no-scans", "--output", str(tmp_path)], capsys)
-    assert code == 0 and "1/1 within tolerance" in out
-    assert "needs_data" in err and "table not found" in err
-    assert "Skipped" in (tmp_path / "reproduction.md").read_text()
+    root = tmp_path / "data"
+    shutil.copytree(registry.repo_data_dir(), root)
+    table = root / "darkcast" / "LHCb_Aaij2019bvg_prompt.lmt"
+    table.write_text(table.read_text() + "0.3 1e-9\n")
+    monkeypatch.setattr(registry, "repo_data_dir", lambda: root)
+    code, out, err = _run(["run", "bsll-sm", "--no-scans", "--output", str(tmp_path / "results")], capsys)
+    assert code == 2 and str(table) in err and "sha256" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "results").exists()

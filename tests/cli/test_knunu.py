@@ -1,26 +1,20 @@
-"""``fitkit data pull`` (from a mirror) and ``fitkit knunu scan --simplified`` through the CLI."""
+"""``fitkit data pull`` (offline: files present) and ``fitkit knunu scan --simplified`` through the CLI."""
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from fitkit.cli import cli
 
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
 
-
-@pytest.mark.skipif(not (SHARED / "belle2_knunu_2023").exists(), reason="no shared data")
-def test_pull_from_mirror(tmp_path, monkeypatch):
-    monkeypatch.setenv("FITKIT_CACHE_DIR", str(tmp_path))
-    res = CliRunner().invoke(cli, ["data", "pull", "belle2-knunu-2023", "--mirror", str(SHARED)])
+def test_pull_with_files_present_needs_no_network(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("FITKIT_DATA_MIRROR", raising=False)
+    res = CliRunner().invoke(cli, ["data", "pull", "belle2-knunu-2023"])
     assert res.exit_code == 0, res.output
-    assert "4 files verified" in res.output
-    assert (tmp_path / "belle2_knunu_2023" / "combined_likelihood.json").exists()
+    assert "4 file(s) verified" in res.output
 
 
 @pytest.mark.slow

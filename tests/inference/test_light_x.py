@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.interpolate import CubicSpline
 
+from fitkit.data.registry import dataset_dir
 from fitkit.inference.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
 from fitkit.likelihood.bknunu_external import constraints
 from fitkit.models.light_invisible import ALP, ZPrime
 
-_SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-_FULL = _SHARED / "belle2_knunu_2023"
+_FULL = dataset_dir("belle2-knunu-2023")  # shipped in data/, sha256-verified
 
 
 def test_alp_decay_constant_inverts_eq_15():
@@ -80,7 +77,6 @@ def test_zprime_with_the_kstar_counting_chi2():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _FULL.exists(), reason="no shared data")
 def test_combination_above_the_maps_range_is_the_counting_result():
     """Where the Belle II X template vanishes (m_X = 4.69 GeV) its profile is flat: the combined
     fit is the BaBar/Belle counting fit alone (no NaN from a failed HESSE of the Belle II fit)."""

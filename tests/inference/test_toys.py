@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from fitkit.data.registry import dataset_dir
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan, toy_seeds
 
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-DIR = SHARED / "belle2_knunu_2023"
-needs = pytest.mark.skipif(not DIR.exists(), reason="no shared data")
+DIR = dataset_dir("belle2-knunu-2023")  # shipped in data/, sha256-verified
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +34,6 @@ def test_gross_vitells_limits():
     assert p == pytest.approx(0.5) and z == pytest.approx(z_from_p(0.5))
 
 
-@needs
 @pytest.mark.slow
 def test_score_scan_tracks_the_likelihood_ratio(lk):
     """Near the Belle II excess the score Z and the profile LRT Z agree to ~10 %."""
@@ -48,7 +43,6 @@ def test_score_scan_tracks_the_likelihood_ratio(lk):
     assert np.allclose(z, lrt, rtol=0.15, atol=0.1)
 
 
-@needs
 @pytest.mark.slow
 def test_serial_and_dask_toys_are_identical(lk):
     masses = np.linspace(0.5, 4.5, 9)
@@ -60,7 +54,6 @@ def test_serial_and_dask_toys_are_identical(lk):
     assert not np.array_equal(serial.z_max, other.z_max)
 
 
-@needs
 @pytest.mark.slow
 def test_scan_statistic_is_the_likelihood_ratio_at_the_excess(lk):
     """On the data the score overshoots (3.98 sigma); T is the profile LRT of the scan (3.63 sigma)."""

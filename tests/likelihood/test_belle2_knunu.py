@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from fitkit.data.registry import dataset_dir
 from fitkit.likelihood.belle2_knunu import (
     BR_SM,
     DATASET,
@@ -16,13 +14,10 @@ from fitkit.likelihood.belle2_knunu import (
     sm_true_bin_fractions,
 )
 
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-pytestmark = pytest.mark.skipif(not (SHARED / DATASET).exists(), reason="Belle II data not in shared data")
-
 
 @pytest.fixture(scope="module")
 def lk() -> Belle2Knunu:
-    return Belle2Knunu(SHARED / DATASET)
+    return Belle2Knunu(dataset_dir(DATASET))
 
 
 def test_sm_spectrum_folds_back_to_the_nominal_signal(lk):
@@ -110,10 +105,10 @@ def test_profiled_term_cost_and_extras():
     from fitkit.likelihood.belle2_knunu import build_term
     from fitkit.models import get_model
 
-    cost = build_term({"likelihood": "full"}, get_model("invisible-x"), context=TermContext(shared_data=SHARED))
+    cost = build_term({"likelihood": "full"}, get_model("invisible-x"), context=TermContext())
     assert list(cost._parameters) == ["m_X", "BR_KX", "BR_KstarX"]
     at_best = cost(2.1, 8.7e-6, 0.0)
     assert cost(2.1, 0.0, 0.0) - at_best == pytest.approx(3.6**2, abs=1.5)
     assert cost.extras({"m_X": 2.1, "BR_KX": 8.7e-6, "BR_KstarX": 0.0})["significance_local"] == pytest.approx(3.6, abs=0.2)
-    mu_cost = build_term({}, get_model("knunu-mu"), context=TermContext(shared_data=SHARED))
+    mu_cost = build_term({}, get_model("knunu-mu"), context=TermContext())
     assert mu_cost(1.0) - mu_cost(4.6) == pytest.approx(2.7**2, abs=1.0)  # Belle II: 2.7 sigma from the SM

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from scipy import optimize, stats
 
 from fitkit.constants import M_B0, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.data.catalog import Catalog, default_data_dir
+from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
 from fitkit.likelihood.counting import (
     COUNTING_DIR,
@@ -218,16 +218,14 @@ def test_chi2_is_vectorised_and_kstar_threshold_switches_x_off():
     assert lk.external()(np.array([10.0]), 2.0)[0] == pytest.approx(float(lk.chi2(1e-5, 2.0)), rel=1e-12)
 
 
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SHARED / "belle2_knunu_2023").exists(), reason="Belle II data not in shared data")
 def test_belle2_fit_with_counting_external_is_the_profile_minimum():
     """The free fit with a callable external sits at the minimum of exact fixed-BR fits + chi2."""
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
 
-    lk = Belle2Knunu(SHARED / "belle2_knunu_2023")
+    lk = Belle2Knunu(dataset_dir("belle2-knunu-2023"))
     ext = [counting_likelihood("K").external()]
     tpl = lk.line_yields(np.array([2.1]))[0] * 1e-6
     r = lk.fit_with_signal(tpl, external=ext, m_x=2.1)

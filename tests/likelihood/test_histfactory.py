@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pyhf
 import pytest
 
+from fitkit.data.registry import data_file
 from fitkit.likelihood.histfactory import (
     CompiledWorkspace,
     WorkspaceCost,
@@ -17,9 +15,7 @@ from fitkit.likelihood.histfactory import (
     load_workspace,
 )
 
-SHARED = Path(os.environ.get("FITKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-WS_PATH = SHARED / "belle2_knunu_2023" / "combined_likelihood.json"
-needs_ws = pytest.mark.skipif(not WS_PATH.exists(), reason="Belle II workspace not in shared data")
+WS_PATH = data_file("belle2-knunu-2023", "combined_likelihood.json")  # shipped in data/, sha256-verified
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +28,6 @@ def _pyhf_order(cw: CompiledWorkspace, model: pyhf.pdf.Model) -> list[int]:
     return [cw.index[n] for n in model.config.par_names]
 
 
-@needs_ws
 def test_logpdf_matches_pyhf_at_random_points(belle2):
     spec, cw = belle2
     ws = pyhf.Workspace(spec)
@@ -50,7 +45,6 @@ def test_logpdf_matches_pyhf_at_random_points(belle2):
         assert cw.nll(xc[None])[0] == pytest.approx(ref, rel=1e-8)
 
 
-@needs_ws
 def test_analytic_gradient_matches_finite_differences(belle2):
     _, cw = belle2
     rng = np.random.default_rng(3)
@@ -62,7 +56,6 @@ def test_analytic_gradient_matches_finite_differences(belle2):
     assert np.allclose(g[0], num, rtol=1e-5, atol=1e-4)
 
 
-@needs_ws
 @pytest.mark.slow
 def test_signal_strength_matches_belle2_and_pyhf(belle2):
     """arXiv:2311.14647: mu = 4.6 +- 1.3 (ITA + HTA combined); pyhf gives 4.61 +- 1.32."""
@@ -138,7 +131,6 @@ def test_workspace_cost_composes_with_iminuit():
     assert 1.0 < m.values["mu"] < 1.45
 
 
-@needs_ws
 @pytest.mark.slow
 def test_pyhf_term_profiles_nuisances_and_composes():
     """Term ``pyhf``: cost of mu alone (232 nuisances profiled); + a Gaussian on mu in one MIGRAD."""
@@ -150,7 +142,7 @@ def test_pyhf_term_profiles_nuisances_and_composes():
     from fitkit.models import get_model
 
     cost = build_pyhf_term(
-        {"workspace": "belle2_knunu_2023/combined_likelihood.json"}, get_model("knunu-mu"), context=TermContext(shared_data=SHARED)
+        {"workspace": "belle2-knunu-2023/combined_likelihood.json"}, get_model("knunu-mu"), context=TermContext()
     )
     assert list(cost._parameters) == ["mu"]
     assert cost(1.0) - cost(4.6) == pytest.approx(7.4, abs=0.6)  # (2.7 sigma)^2

@@ -16,9 +16,13 @@ def test_counting_rows_within_tolerance_except_documented_kstar_central_value():
 def test_toys_row_reads_the_scan_result(tmp_path):
     import json
 
+    import pytest
+
+    from fitkit.errors import InputError
     from fitkit.reproduce.paper003 import toys_rows
 
-    assert toys_rows(tmp_path / "missing.json") == []
+    with pytest.raises(InputError, match="missing.json"):
+        toys_rows(tmp_path / "missing.json")
     lee = {"toys": 1000, "seed": 7, "p_global": 0.004, "significance_global": 2.88, "gross_vitells_significance_global": 3.0}
     path = tmp_path / "light_x.json"
     path.write_text(json.dumps({"likelihood": "simplified", "significance_local": 3.58, "lee": lee}))

@@ -149,6 +149,8 @@ class DarkZModel(Model):
             raise InputError(f"unknown mode {mode!r}; use 'ratio' or 'native'", field="options.mode")
         if not 0.0 <= f_inv <= 10.0:
             raise InputError("f_inv must be in [0, 10]", field="options.f_inv")
+        if convention not in ("physical", "printed"):
+            raise InputError(f"unknown convention {convention!r}; use 'physical' or 'printed'", field="options.convention")
         self.case, self.mode, self.convention = case, mode, convention
         if switch not in ("bin", "resolution"):
             raise InputError(f"unknown switch {switch!r}; use 'bin' or 'resolution'", field="options.switch")
