@@ -24,6 +24,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check fitkit tests $(wildcard benchmarks scripts)
+	$(BIN)/mypy fitkit
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
 
 clean:

@@ -18,9 +18,11 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pyhf  # noqa: E402
 
+from fitkit.analyses.paper003.light_x import scan_light_x  # noqa: E402
 from fitkit.data.registry import dataset_dir  # noqa: E402
+from fitkit.inference.profile import fit_nuisances  # noqa: E402
 from fitkit.likelihood.belle2_knunu import Belle2Knunu  # noqa: E402
-from fitkit.likelihood.histfactory import CompiledWorkspace, load_workspace  # noqa: E402
+from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost, load_workspace  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +41,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     cw = CompiledWorkspace(spec)
-    res = cw.fit()
+    res = fit_nuisances(WorkspaceCost(cw))
     t_fitkit = time.perf_counter() - t0
     print(f"fitkit: mu = {res.values['mu']:.4f} +- {res.errors['mu']:.4f}   ({t_fitkit:.2f} s, compile included)")
     print(f"delta_mu: {abs(res.values['mu'] - best[i_mu]):.4f}")
@@ -48,7 +50,7 @@ def main() -> None:
     lk = Belle2Knunu(directory)
     masses = np.linspace(0.0, 4.785, 100)
     t0 = time.perf_counter()
-    scan = lk.scan_light_x(masses)
+    scan = scan_light_x(lk, masses)
     t_scan = time.perf_counter() - t0
     b = scan.best()
     print(

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "SM_BR_KNUNU",
     "HBAR_GEV_S",
     "G_F",
     "ALPHA_EM_0",
@@ -156,3 +157,9 @@ def ckm_matrix(
         ],
         dtype=complex,
     )
+
+
+#: SM BR(B -> K(*) nu nubar) used when a card gives none: B+ -> K+ from HPQCD (arXiv:2207.13371,
+#: 003 ref. [67], the normalisation of Belle II's mu = 1); B -> K* from flavio 2.7.1
+#: (``sm_prediction('BR(B0->K*nunu)')``), the SM expectation of the BaBar card.
+SM_BR_KNUNU: dict[str, float] = {"K": 4.97e-6, "K*": 9.81e-6}

@@ -7,25 +7,34 @@ format is documented in ``docs/architecture.md``.
 Example:
     >>> d = load_definition("bsll-sm")
     >>> d.model, d.all_terms()[0]["data"]["tags"]
-    ('sm', ['bsll'])
+    ('sm', ['table1-002'])
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from fitkit.data import registry
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
-from fitkit.models import get_model
+from fitkit.models import get_model, model_factory
 from fitkit.models.base import Model, Parameter
 from fitkit.provenance import build as build_provenance
 
@@ -142,6 +151,7 @@ class FitDefinition(_Strict):
     name: str
     description: str = ""
     paper: str | None = None
+    pinned: bool = False  # a paper's data set: cards by id, `supersedes` ignored (fitkit.data.catalog)
     model: str
     options: dict[str, Any] = {}
     data: Selection | None = None
@@ -235,6 +245,25 @@ class FitProblem:
         return replace(self, free=free, fixed={**self.fixed, **values}, start={k: v for k, v in self.start.items() if k not in values})
 
 
+def _check_option_types(defn: FitDefinition) -> None:
+    """Each model option against the type annotation of the model's constructor (pydantic, lax:
+    ``n_nu: abc`` is refused as options.n_nu before the model is built)."""
+    try:
+        target = inspect.unwrap(model_factory(defn.model))
+    except InputError as exc:
+        raise InputError(exc.message, file=defn.path, entry=defn.name, field="model") from None
+    try:
+        hints = get_type_hints(target.__init__ if inspect.isclass(target) else target)
+    except (NameError, TypeError):  # annotations that do not resolve: the model's own checks remain
+        return
+    for key, value in defn.options.items():
+        if key in hints:
+            try:
+                TypeAdapter(hints[key]).validate_python(value)
+            except ValidationError as exc:
+                raise InputError(exc.errors()[0]["msg"], file=defn.path, entry=defn.name, field=f"options.{key}") from None
+
+
 def _option_named(options: dict[str, Any], message: str) -> str:
     """``options.<key>`` for the option whose key or value the model's error message names."""
     for key, value in options.items():
@@ -247,15 +276,19 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     """Build the model and the likelihood terms of a definition and check its parameter names."""
     file = defn.path
     catalog = catalog or Catalog()
+    _check_option_types(defn)
+    catalog = catalog.pinned_view() if defn.pinned else catalog.view()  # records this fit's cards
     try:
         model = get_model(defn.model, **defn.options)
     except InputError as exc:
         raise InputError(exc.message, file=file, entry=defn.name, field=exc.field or "model") from None
     except (TypeError, ValueError) as exc:
         raise InputError(f"bad model option: {exc}", file=file, entry=defn.name, field=_option_named(defn.options, str(exc))) from None
+    from fitkit.inference.profile import as_cost  # terms with nuisances are profiled by inference
+
     context = TermContext(catalog=catalog, file=file)
     with registry.track() as used:
-        costs = [build_term(dict(t), model, context=context) for t in defn.all_terms()]
+        costs = [as_cost(build_term(dict(t), model, context=context)) for t in defn.all_terms()]
     known = dict(model.parameters)
     for name, value in defn.fixed.items():
         if name not in known:
@@ -297,6 +330,8 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
         definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
         cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],
     )
+    # fitkit.data.catalog: pinned (paper data set) or current, and any superseded id replaced
+    provenance.update(pinned=catalog.pinned, substitutions=list(catalog.substitutions))
     return FitProblem(
         name=defn.name,
         definition=defn,

@@ -65,8 +65,10 @@ def _fit_table(r: FitResult) -> Table:
     t = Table(title=f"{r.name} ({r.model})", show_header=True)
     t.add_column("quantity")
     t.add_column("value", justify="right")
-    t.add_row("chi2_min", f"{r.chi2_min:.3f}")
-    t.add_row("chi2_SM", f"{r.chi2_sm:.3f}")
+    # a Poisson likelihood's cost is -2 ln L (up to a constant), not a chi2 (fitkit.inference.fit)
+    cost = "chi2" if r.goodness_of_fit != "none" else "-2 ln L"
+    t.add_row(f"{cost}_min", f"{r.chi2_min:.3f}")
+    t.add_row(f"{cost}_SM", f"{r.chi2_sm:.3f}")
     if r.ndof is None:
         t.add_row("ndof, p-value", "n/a (Poisson likelihood: -2 ln L is not a chi2 without the saturated model)")
     else:
@@ -186,7 +188,8 @@ def chi2_cmd(name: str, at: tuple[str, ...], as_json: bool) -> None:
 @click.option("--method", type=click.Choice(["grid", "migrad"]), default="grid", show_default=True)
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG of the regions.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool) -> None:
+@click.option("--root", "root", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write Delta chi^2 as a TH1/TH2 (uproot).")
+def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool, root: Path | None) -> None:
     """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels."""
     problem = api.problem(name)
     free = [p.name for p in problem.free]
@@ -199,6 +202,8 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
         raise InputError(f"give one --points per axis, got {len(points)}", field="--points")
     if plot:
         check_output_file(plot, option="--plot")
+    if root is not None and root.suffix != ".root":
+        raise InputError("the output must end in .root", file=str(root), field="--root")
     label = x if y is None else f"{x} x {y}"
     with progress_bar(f"scan {name} {label}") as bar:
         scan = api.scan_named(name, x, y, points=points, method=method, progress=bar)
@@ -207,6 +212,10 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
         from fitkit.plotting.figures import scan_figure
 
         scan_figure(scan, plot, problem=problem, result=api.fit_named(name))
+    if root is not None:
+        from fitkit.data.rootio import write_scan_root
+
+        write_scan_root(scan, root)
     if as_json:
         _echo_json(scan.to_dict())
     else:
@@ -285,8 +294,11 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
 @click.option("--no-scans", is_flag=True, help="Skip the scans of the fit definitions.")
 @click.option("--no-reproduce", is_flag=True, help="Skip the reproduction report.")
 @_TOYS_OPTION
-def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool, toys_result: Path | None) -> None:
-    """Run all fits in likelihoods/ (or NAMES): results, plots and the reproduction report in results/.
+@click.option("--compare", "compare", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A previous run's results folder: also write compare.md/.html (what changed).")
+def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool, toys_result: Path | None, compare: Path | None) -> None:
+    """Run all fits in likelihoods/ (or NAMES): results, plots, the reproduction report and
+    ``index.html`` (the front page) in results/; with ``--compare OLD`` also what changed since OLD.
 
     ``summary.json`` keeps the entries of fits not run this time; each fit's entry is marked
     ``incomplete`` while it runs, and its older outputs are replaced.
@@ -299,6 +311,12 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     for n in names:  # validate everything (definitions, models, terms, cards) before writing anything
         check_fit_name(n, field="NAMES")
         api.problem(n)
+    if compare is not None:
+        from fitkit.report.diff import load_run
+
+        if compare.resolve() == output.resolve():
+            raise InputError("--compare must name another folder than --output (the old results would be overwritten)", field="--compare")
+        load_run(compare)
     check_output_dir(output)
     toys = load_toys_result(toys_result) if toys_result else None
     summary_path = output / "summary.json"
@@ -323,6 +341,13 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
         rows = _rows(None, toys=toys)
         _write_markdown(rows, output / "reproduction.md")
         click.echo(f"reproduction report: {output / 'reproduction.md'} ({sum(r.ok for r in rows)}/{len(rows)} within tolerance)")
+    if compare is not None:
+        from fitkit.cli.report import report_compare
+
+        report_compare(compare, output, output)
+    from fitkit.report import write_index
+
+    click.echo(f"front page: {write_index(output)}")
     stage_line(f"run: finished in {elapsed(time.perf_counter() - t_run)}; results in {output}/")
 
 

@@ -135,13 +135,25 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
 @click.option("--mirror", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Copy from a local mirror folder (<folder>/<file>) instead of the source (default: $FITKIT_DATA_MIRROR).")
 def pull_cmd(dataset: str, mirror: Path | None) -> None:
-    """Refresh a registered data set (data/registry.yaml) from its source; verify every sha256."""
+    """Refresh a registered data set (data/registry.yaml), or pull any HEPData record (INSPIRE id
+    or HEPData DOI: files, registry entry, card skeletons); verify every sha256."""
     from fitkit.data.hepdata import pull
     from fitkit.data.registry import load_registry
 
-    where = pull(dataset, mirror=mirror)
-    ds = load_registry().datasets[dataset]
-    click.echo(f"{dataset}: {len(ds.files)} file(s) verified (sha256) in {where}  [{ds.source.doi or ds.source.url}]")
+    if dataset in load_registry().datasets:
+        where = pull(dataset, mirror=mirror)
+        ds = load_registry().datasets[dataset]
+        click.echo(f"{dataset}: {len(ds.files)} file(s) verified (sha256) in {where}  [{ds.source.doi or ds.source.url}]")
+        return
+    from fitkit.data.hepdata_record import pull_record
+
+    got = pull_record(dataset, mirror=mirror)
+    state = "registered as data set" if got.registered else "verified against data set"
+    click.echo(f"{dataset}: {len(got.files)} file(s) (sha256) in {got.folder}, {state} {got.key!r}")
+    for w in got.workspaces:
+        click.echo(f"  pyhf workspace: use {{type: pyhf, workspace: {got.key}/{w}}} in a fit definition")
+    for p in got.skeletons:
+        click.echo(f"  card skeleton: {p} (complete it, then move it into a card area)")
 
 
 @click.command("verify")

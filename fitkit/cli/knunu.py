@@ -1,6 +1,6 @@
 """``fitkit knunu scan``: the B -> K(*) X analyses of 003.
 
-``fitkit knunu scan`` runs :func:`fitkit.inference.light_x.light_x_analysis` (SM fit, m_X scans,
+``fitkit knunu scan`` runs :func:`fitkit.analyses.paper003.light_x.light_x_analysis` (SM fit, m_X scans,
 K* limit, ALP and Z' numbers), writes ``<output>/light_x.json`` and the plots
 ``light_x.png`` (003 Figs. 1, 5) and ``zprime.png`` (Fig. 2); ``--toys N`` adds the global
 significance from N background-only toys (``--workers W``: on a local Dask cluster).
@@ -42,9 +42,9 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified: bool, output: Path, as_json: bool) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
+    from fitkit.analyses.paper003.light_x import default_masses, light_x_analysis
     from fitkit.cli._paths import check_output_dir
     from fitkit.data.registry import dataset_dir
-    from fitkit.inference.light_x import default_masses, light_x_analysis
     from fitkit.inference.results import write_json_atomic
     from fitkit.plotting.knunu import plot_light_x, plot_zprime
 

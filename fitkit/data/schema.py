@@ -28,7 +28,16 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+import numpy as np
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from fitkit.data.observables import parse_observable
 
@@ -115,6 +124,14 @@ class MeasurementEntry(_Strict):
         parse_observable(v)
         return v
 
+    @field_validator("lepton")
+    @classmethod
+    def _lepton_of_the_observable(cls, v: str | None, info: ValidationInfo) -> str | None:
+        observable = info.data.get("observable")
+        if v is not None and observable is not None and v != parse_observable(observable).lepton:
+            raise ValueError(f"lepton {v!r} contradicts the observable {observable!r} (lepton {parse_observable(observable).lepton!r})")
+        return v
+
     @field_validator("q2")
     @classmethod
     def _ordered_bin(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
@@ -174,18 +191,40 @@ class Card(_Strict):
     measurements: list[MeasurementEntry] = Field(min_length=1)
     correlations: list[Correlation] = []
 
-    @model_validator(mode="after")
-    def _unique_ids_and_known_correlations(self) -> Card:
-        seen: set[str] = set()
-        for m in self.measurements:
-            if m.id in seen:
-                raise ValueError(f"duplicate measurement id {m.id!r}")
-            seen.add(m.id)
-        for c in self.correlations:
+    @field_validator("measurements")
+    @classmethod
+    def _unique_ids(cls, v: list[MeasurementEntry]) -> list[MeasurementEntry]:
+        ids = [m.id for m in v]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate measurement id(s) {', '.join(dup)}")
+        return v
+
+    @field_validator("correlations")
+    @classmethod
+    def _valid_correlations(cls, v: list[Correlation], info: ValidationInfo) -> list[Correlation]:
+        """Known, distinct ids, each pair once, and a positive-definite correlation matrix."""
+        known = {m.id for m in info.data.get("measurements", [])}
+        pairs: set[frozenset[str]] = set()
+        for c in v:
             for mid in c.between:
-                if mid not in seen:
+                if known and mid not in known:
                     raise ValueError(f"correlation names unknown measurement id {mid!r}")
-        return self
+            if c.between[0] == c.between[1]:
+                raise ValueError(f"correlation of {c.between[0]!r} with itself")
+            if frozenset(c.between) in pairs:
+                raise ValueError(f"correlation of {c.between[0]!r} and {c.between[1]!r} given twice")
+            pairs.add(frozenset(c.between))
+        if v:
+            ids = sorted({mid for c in v for mid in c.between})
+            rho = np.eye(len(ids))
+            for c in v:
+                i, j = ids.index(c.between[0]), ids.index(c.between[1])
+                rho[i, j] = rho[j, i] = c.rho
+            smallest = float(np.linalg.eigvalsh(rho)[0])
+            if smallest <= 1e-9:
+                raise ValueError(f"the correlation matrix is not positive definite (smallest eigenvalue {smallest:.3g})")
+        return v
 
 
 class Measurement(BaseModel):
@@ -282,6 +321,7 @@ class YieldsCard(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this card replaces (fitkit.data.catalog)
     note: str | None = None
     channels: list[YieldsChannel] = Field(min_length=1)
 

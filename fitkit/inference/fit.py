@@ -35,6 +35,7 @@ from scipy import ndimage, stats
 
 from fitkit.fitdef import FitProblem
 from fitkit.inference.results import FitResult, Minimum, ParameterResult
+from fitkit.likelihood.hooks import Batched, WithExtras, WithObservables
 
 __all__ = ["fit", "evaluate", "batch_cost", "minimize", "grid_axes", "significance_from_delta_chi2"]
 
@@ -82,7 +83,7 @@ def batch_cost(problem: FitProblem, params: Mapping[str, np.ndarray]) -> np.ndar
     total = np.zeros(n)
     for cost in problem.costs:
         names = list(cost._parameters)
-        if hasattr(cost, "batch"):
+        if isinstance(cost, Batched):
             total += cost.batch({k: np.asarray(full[k], dtype=float) for k in names})
         else:
             cols = np.stack([np.asarray(full[k], dtype=float) for k in names], axis=1) if names else np.zeros((n, 0))
@@ -271,12 +272,12 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
     sm_point = {**point, **sm_at}
     observables = []
     for cost in problem.costs:
-        if hasattr(cost, "observables"):
+        if isinstance(cost, WithObservables):
             names = list(cost._parameters)
             observables.extend(cost.observables({k: point[k] for k in names}, {k: sm_point[k] for k in names}))
     extra: dict[str, object] = {}
     for cost in problem.costs:  # term-specific numbers (e.g. local/global significance of a line search)
-        if hasattr(cost, "extras"):
+        if isinstance(cost, WithExtras):
             extra.update(cost.extras({k: point[k] for k in cost._parameters}))
     ndata = int(sum(int(c.ndata) for c in problem.costs))
     n_free = len(problem.free)

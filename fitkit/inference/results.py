@@ -8,7 +8,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -110,7 +110,7 @@ def load_toys_result(path: str | Path) -> dict[str, Any]:
         ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and (kind is float or float(v).is_integer())
         if not ok:
             raise InputError(f"expected a finite {'integer' if kind is int else 'number'}, got {v!r}", file=str(path), field=f"lee.{key}")
-        out[key] = kind(v)
+        out[key] = kind(cast(float, v))  # a finite number: checked above
     if out["toys"] < 1:
         raise InputError(f"expected at least 1 toy, got {out['toys']}", file=str(path), field="lee.toys")
     z = data.get("significance_local")

@@ -41,7 +41,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from fitkit.likelihood.belle2_knunu import _NP, _NP_NORM, BR_SM, BR_SM_ERROR, Belle2Knunu
+from fitkit.inference.profile import fit_nuisances
+from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, NP_NORM, NP_SAMPLE, Belle2Knunu
 
 __all__ = ["toy_seeds", "score_scan", "scan_statistic", "lr_significance", "ToyResult", "run_toys", "toy_chunk"]
 
@@ -76,33 +77,28 @@ def score_scan(
     Returns Z (n_masses,) and the no-X fit values.
     """
     cw = lk.workspace
-    null = cw.fit(
-        fixed={_NP_NORM: 0.0},
-        start=start,
-        data=data,
-        aux=aux,
-        nominal={_NP: templates[0]},
-        hesse=False,
-        limits=lk._limits(100.0),
-        penalties={"mu": (mu_centre, _SIG_MU)},
+    null = fit_nuisances(
+        lk.signal_cost(templates[0], data=data, aux=aux, mu_centre=mu_centre),
+        fixed={NP_NORM: 0.0}, start=start, hesse=False, limits=lk.limits(),
     )
     x = np.array([null.values[p] for p in cw.parameters])
-    x[cw.index[_NP_NORM]] = 1.0
+    x[cw.index[NP_NORM]] = 1.0
     free = np.flatnonzero(~cw.fixed)
-    free = free[free != cw.index[_NP_NORM]]
+    free = free[free != cw.index[NP_NORM]]
     n_obs = cw.data if data is None else np.asarray(data, float)
     eps = 1e-3
     nm = templates.shape[0]
     pts = np.repeat(x[None, :], nm, axis=0)
-    zero = {_NP: np.zeros_like(templates)}
-    lam0 = cw.expected_data(pts[:1], nominal={_NP: templates[:1] * 0})[0]
-    dlam = (cw.expected_data(pts, nominal={_NP: eps * templates}) - lam0) / eps  # (nm, B)
+    zero = {NP_SAMPLE: np.zeros_like(templates)}
+    lam0 = cw.expected_data(pts[:1], nominal={NP_SAMPLE: templates[:1] * 0})[0]
+    dlam = (cw.expected_data(pts, nominal={NP_SAMPLE: eps * templates}) - lam0) / eps  # (nm, B)
     u = 2.0 * np.sum((1.0 - n_obs / lam0) * dlam, axis=1)
     h_bb = 2.0 * np.sum(n_obs * dlam**2 / lam0**2, axis=1)
-    g1 = cw.nll_and_grad(pts, data=data, aux=aux, nominal={_NP: eps * templates})[1]
+    g1 = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: eps * templates})[1]
     g0 = cw.nll_and_grad(pts, data=data, aux=aux, nominal=zero)[1]
+    assert g1 is not None and g0 is not None  # grad=True
     h_bt = 2.0 * (g1 - g0)[:, free] / eps  # (nm, n_free)
-    h_tt = 2.0 * cw.hessian(x, free, data=data, aux=aux, nominal={_NP: templates[0] * 0})
+    h_tt = 2.0 * cw.hessian(x, free, data=data, aux=aux, nominal={NP_SAMPLE: templates[0] * 0})
     imu = np.flatnonzero(free == cw.index["mu"])
     h_tt[imu, imu] += 2.0 / _SIG_MU**2
     sol = np.linalg.solve(h_tt, h_bt.T)  # (n_free, nm)
@@ -124,15 +120,13 @@ def lr_significance(
 
     ``template``: yields per BR = 1e-6 (n_cells,); ``null_values``: the BR = 0 fit to start from.
     """
-    cw = lk.workspace
-    common = {"data": data, "aux": aux, "nominal": {_NP: template}, "hesse": False, "limits": lk._limits(100.0),
-              "penalties": {"mu": (mu_centre, _SIG_MU)}}
-    null = cw.fit(fixed={_NP_NORM: 0.0}, start=null_values, **common)
-    alt = cw.fit(start={**null.values, _NP_NORM: 1.0}, **common)
+    cost = lk.signal_cost(template, data=data, aux=aux, mu_centre=mu_centre)
+    null = fit_nuisances(cost, fixed={NP_NORM: 0.0}, start=null_values, hesse=False, limits=lk.limits())
+    alt = fit_nuisances(cost, start={**null.values, NP_NORM: 1.0}, hesse=False, limits=lk.limits())
     if alt.twice_nll > null.twice_nll:  # MIGRAD went the wrong way from BR = 1: start from -1
-        alt = cw.fit(start={**null.values, _NP_NORM: -1.0}, **common)
+        alt = fit_nuisances(cost, start={**null.values, NP_NORM: -1.0}, hesse=False, limits=lk.limits())
     d = max(null.twice_nll - alt.twice_nll, 0.0)
-    return float(np.sign(alt.values[_NP_NORM]) * np.sqrt(d))
+    return float(np.sign(alt.values[NP_NORM]) * np.sqrt(d))
 
 
 def scan_statistic(
@@ -176,26 +170,28 @@ class ToyResult(NamedTuple):
 def toy_chunk(
     directory: str,
     masses: np.ndarray,
-    treatment: str,
+    templates: np.ndarray,
     seed: int,
     n_total: int,
     indices: Sequence[int],
     theta0: dict[str, float],
 ) -> np.ndarray:
-    """Toys ``indices`` (of ``n_total`` spawned from ``seed``): rows (T, m_best). Pure function."""
+    """Toys ``indices`` (of ``n_total`` spawned from ``seed``): rows (T, m_best). Pure function.
+
+    ``templates`` (n_masses, n_cells): the signal yields per unit of the normalisation at ``masses``.
+    """
     lk = _likelihood(directory)
     cw = lk.workspace
-    templates = (lk.line_yields(masses) if treatment == "maps" else lk.gaussian_line_yields(masses)) * 1e-6
     x0 = np.array([theta0[p] for p in cw.parameters])
-    x0[cw.index[_NP_NORM]] = 0.0
-    lam = cw.expected_data(x0[None, :], nominal={_NP: templates[0] * 0})[0]
-    centres = x0[cw._gauss_idx]
+    x0[cw.index[NP_NORM]] = 0.0
+    lam = cw.expected_data(x0[None, :], nominal={NP_SAMPLE: templates[0] * 0})[0]
+    centres = x0[cw.gauss_index]
     seeds = toy_seeds(seed, n_total)
     out = np.zeros((len(indices), 2))
     for k, i in enumerate(indices):
         rng = np.random.default_rng(seeds[i])
         data = rng.poisson(lam).astype(float)
-        aux = rng.normal(centres, cw._gauss_sigma)
+        aux = rng.normal(centres, cw.gauss_sigma)
         mu_c = rng.normal(theta0["mu"], _SIG_MU)
         z, null = score_scan(lk, templates, data=data, aux=aux, mu_centre=mu_c, start=theta0)
         t, j = scan_statistic(lk, templates, z, null, data=data, aux=aux, mu_centre=mu_c)
@@ -206,11 +202,11 @@ def toy_chunk(
 def run_toys(
     directory: str | Path,
     masses: np.ndarray,
+    templates: np.ndarray,
     theta0: dict[str, float],
     *,
     n_toys: int,
     seed: int = 12345,
-    treatment: str = "maps",
     workers: int | None = None,
     chunk: int = 25,
     progress: Callable[[int, int], None] | None = None,
@@ -222,7 +218,7 @@ def run_toys(
     """
     masses = np.asarray(masses, float)
     groups = [list(range(i, min(i + chunk, n_toys))) for i in range(0, n_toys, chunk)]
-    args = (str(directory), masses, treatment, seed, n_toys)
+    args = (str(directory), masses, np.asarray(templates, float), seed, n_toys)
     if workers:
         from dask.distributed import Client, LocalCluster
 

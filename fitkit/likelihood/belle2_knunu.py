@@ -48,18 +48,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
-from iminuit.cost import Cost
 from scipy import stats
 
-from fitkit.constants import M_BPLUS, M_KPLUS
+from fitkit.constants import M_BPLUS, M_KPLUS, SM_BR_KNUNU
 from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
-from fitkit.likelihood.histfactory import CompiledWorkspace, FitResult, load_workspace
-from fitkit.models.light_invisible import InvisibleX, phase_space_lambda
+from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
+from fitkit.likelihood.workspace import load_workspace, validate_workspace
+from fitkit.models.base import KnunuSpectrum
 from fitkit.theory.formfactors import form_factors
+from fitkit.theory.kinematics import kallen
 
 __all__ = [
     "TRUE_Q2_EDGES",
@@ -69,27 +70,21 @@ __all__ = [
     "MAPS",
     "sm_true_bin_fractions",
     "Belle2Knunu",
-    "LightXScan",
-    "Belle2KnunuCost",
+    "Belle2KnunuTerm",
+    "NP_NORM",
+    "NP_SAMPLE",
     "SIMPLIFIED_CARD",
     "simplified_spec",
     "load_simplified",
     "build_term",
     "TERMS",
-    "External",
 ]
-
-#: An external chi^2 term of the fits in BR (units of 1e-6): a Gaussian penalty (mean, sigma below,
-#: sigma above) applied inside the workspace fit, or a callable chi2(br_in_1e-6, m_X) such as
-#: :class:`fitkit.likelihood.counting.CountingExternal` (BaBar/Belle counting channels), profiled by
-#: :func:`_fit_with_callables`.
-External = tuple[float, float, float] | Callable[[np.ndarray, float | None], np.ndarray]
 
 #: True-q^2 bin edges of the number-density maps in GeV^2 (HEPData record 166082).
 TRUE_Q2_EDGES: np.ndarray = np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101)])
 
 #: SM BR(B+ -> K+ nu nubar) behind mu = 1 (HPQCD arXiv:2207.13371; 003 ref. [67]) and its error.
-BR_SM: float = 4.97e-6
+BR_SM: float = SM_BR_KNUNU["K"]
 BR_SM_ERROR: float = 0.37e-6
 
 #: Name of the data set in ``data/registry.yaml`` (and of ``fitkit data pull``).
@@ -106,8 +101,8 @@ ITA_Q2REC_EDGES: tuple[float, ...] = (-math.inf, 4.0, 8.0, math.inf)
 #: 003 appendix: resolution assigned to the X line in reconstructed q^2 (GeV^2).
 SIGMA_003: float = 1.5
 
-_NP = "np_signal"
-_NP_NORM = "br_np"  # NP normalisation in units of 1e-6 (BR per template)
+NP_SAMPLE = "np_signal"  # the new-physics sample (a clone of the SM signal)
+NP_NORM = "br_np"  # NP normalisation, in the unit its template is per (a plain number for absolute yields)
 
 
 def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12) -> np.ndarray:
@@ -128,7 +123,7 @@ def sm_true_bin_fractions(edges: np.ndarray = TRUE_Q2_EDGES, *, nodes: int = 12)
     hi = np.clip(edges[1:], 0.0, q2max)
     half = 0.5 * (hi - lo)
     q2 = 0.5 * (hi + lo)[:, None] + half[:, None] * x[None, :]
-    lam = phase_space_lambda(M_BPLUS, M_KPLUS, np.sqrt(q2))
+    lam = np.clip(kallen(1.0, (M_KPLUS / M_BPLUS) ** 2, q2 / M_BPLUS**2), 0.0, None)  # 003 eq. (6)
     rate = lam**1.5 * form_factors("B->K", q2)["f+"] ** 2
     integral = (rate * wq).sum(axis=1) * half
     return integral / integral.sum()
@@ -158,32 +153,6 @@ def _load_map(path: Path) -> np.ndarray:
         raise InputError(f"cannot read number-density map: {exc.strerror}", file=str(path)) from None
 
 
-class LightXScan(NamedTuple):
-    """The m_X scan of B+ -> K+ X: per mass the best BR, its HESSE error, -2 Delta ln L vs no X.
-
-    ``z_local = sign(BR) sqrt(max(delta, 0))`` (one parameter of interest, Wilks).
-    """
-
-    m_x: np.ndarray
-    br: np.ndarray
-    br_error: np.ndarray
-    delta: np.ndarray
-    z_local: np.ndarray
-    twice_nll_null: float
-    treatment: str
-
-    def best(self) -> dict[str, float]:
-        """The mass of largest -2 Delta ln L and its numbers (masses where it is NaN are skipped)."""
-        i = int(np.nanargmax(self.delta))
-        return {
-            "m_X": float(self.m_x[i]),
-            "BR_KX": float(self.br[i]),
-            "BR_KX_error": float(self.br_error[i]),
-            "delta_twice_nll": float(self.delta[i]),
-            "significance_local": float(self.z_local[i]),
-        }
-
-
 @dataclass
 class Belle2Knunu:
     """The Belle II likelihood with an injectable new-physics sample.
@@ -194,6 +163,7 @@ class Belle2Knunu:
 
     directory: Path | None
     simplified: str | Path | None = None
+    norm_parameter: str = field(default=NP_NORM, init=False)
     workspace: CompiledWorkspace = field(init=False)
     eps: np.ndarray = field(init=False)  # (n_np_cells, n_true): yield per unit BR
 
@@ -202,13 +172,14 @@ class Belle2Knunu:
             from fitkit.data.catalog import default_data_dir, load_yields_card
 
             card_path = Path(self.simplified) if self.simplified else default_data_dir() / SIMPLIFIED_CARD
-            spec = simplified_spec(load_yields_card(card_path))
+            spec = validate_workspace(simplified_spec(load_yields_card(card_path)), file=str(card_path))
         else:
             self.directory = Path(self.directory)
             spec = load_workspace(self.directory / WORKSPACE_FILE)
+        self.published: dict[str, Any] = dict(spec)  # the workspace as read (before the NP clones)
         cw = CompiledWorkspace(spec)
         for parent in sorted({s for _, s in MAPS.values()}):
-            cw.add_clone(parent, _NP, normfactor=_NP_NORM)
+            cw.add_clone(parent, NP_SAMPLE, normfactor=NP_NORM)
         self.workspace = cw
         frac = sm_true_bin_fractions(TRUE_Q2_EDGES)
         good = frac > 1e-4 * frac[frac > 0].mean()
@@ -246,16 +217,24 @@ class Belle2Knunu:
         mu_i = cw.index["mu"]
         self._mu_index = mu_i
 
+    def yields_by_channel(self, yields: np.ndarray) -> dict[str, list[float]]:
+        """NP yields per cell (:meth:`fold`) split into the channels that carry them."""
+        out: dict[str, list[float]] = {}
+        start = 0
+        for ch in dict.fromkeys(self.channel_of_cell):
+            nb = self.channel_of_cell.count(ch)
+            out[ch] = [float(v) for v in yields[start : start + nb]]
+            start += nb
+        return out
+
+    def parent_sample(self, channel: str) -> str:
+        """The SM signal sample of ``channel`` (the one the NP sample copies)."""
+        return next(parent for key, (_, parent) in MAPS.items() if channel.startswith(key))
+
     # ---------------------------------------------------------------- signal templates
     def fold(self, br_true: np.ndarray) -> np.ndarray:
         """Yields of the NP sample per cell, (n_points, n_np_cells), from BR per true bin."""
         return np.atleast_2d(br_true) @ self.eps.T
-
-    def line_yields(self, m_x: np.ndarray) -> np.ndarray:
-        """Yields per unit BR(B+ -> K+ X) of a narrow X of mass m_X (GeV), (n_masses, n_cells)."""
-        m_x = np.atleast_1d(np.asarray(m_x, float))
-        sig = InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES)
-        return self.fold(sig)
 
     def gaussian_line_yields(self, m_x: np.ndarray, sigma: float = SIGMA_003) -> np.ndarray:
         """003's treatment: yields per unit BR of a Gaussian (sigma in GeV^2) in q^2_rec at m_X^2."""
@@ -277,223 +256,109 @@ class Belle2Knunu:
             start += nb
         return out
 
-    # ---------------------------------------------------------------- fits
-    def _limits(self, br_max: float) -> dict[str, tuple[float, float]]:
-        return {"mu": (-5.0, 20.0), _NP_NORM: (-br_max, br_max)}
+    # ---------------------------------------------------------------- costs (minimised by fitkit.inference)
+    def limits(self, br_max: float = 100.0) -> dict[str, tuple[float, float]]:
+        """Bounds of mu and of the NP normalisation (BR in units of the template's BR)."""
+        return {"mu": (-5.0, 20.0), NP_NORM: (-br_max, br_max)}
 
-    def fit_sm(self) -> FitResult:
-        """The Belle II fit: mu free, no new physics (arXiv:2311.14647: mu = 4.6 +- 1.3)."""
-        return self.workspace.fit(fixed={_NP_NORM: 0.0}, nominal={_NP: np.zeros(self.eps.shape[0])})
+    def sm_cost(self) -> WorkspaceCost:
+        """-2 ln L without new physics (the NP sample empty; mu free: the Belle II fit)."""
+        return WorkspaceCost(self.workspace, nominal={NP_SAMPLE: np.zeros(self.eps.shape[0])})
 
-    def fit_with_signal(
+    def signal_cost(
         self,
-        yields_per_1e6: np.ndarray,
+        template: np.ndarray,
         *,
-        br_free: bool = True,
-        br_value: float = 0.0,
-        start: Mapping[str, float] | None = None,
         data: np.ndarray | None = None,
-        hesse: bool = True,
-        external: Sequence[External] = (),
-        m_x: float | None = None,
-    ) -> FitResult:
-        """Fit with the NP sample of yields ``yields_per_1e6`` (per BR = 1e-6) and mu ~ N(1, 0.074).
+        aux: np.ndarray | None = None,
+        mu_centre: float = 1.0,
+        penalties: Sequence[tuple[float, float, float]] = (),
+    ) -> WorkspaceCost:
+        """-2 ln L with the NP sample ``template`` x ``br_np`` and the SM signal at mu ~ N(mu_centre, 0.074).
 
-        With ``br_free`` the NP normalisation ``br_np`` (BR in units of 1e-6) is free; otherwise
-        fixed at ``br_value`` (0: the null hypothesis; 1: the template is the absolute signal).
-        ``external`` adds chi^2 terms in BR (units 1e-6) from other experiments: tuples
-        (:func:`fitkit.likelihood.bknunu_external.as_penalties`) or callables chi2(br, m_x)
-        evaluated at the mass ``m_x`` of the template (:mod:`fitkit.likelihood.counting`).
+        ``penalties``: Gaussian terms (mean, sigma below, sigma above) on ``br_np`` (external BR
+        measurements in the template's units); ``data``/``aux`` replace the observation (toys).
         """
-        tuples = [e for e in external if not callable(e)]
-        calls = [e for e in external if callable(e)]
-        if not calls:
-            return _constrained_fit(
-                self, yields_per_1e6, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse, external=tuples
-            )
-        if not br_free:
-            r = _constrained_fit(
-                self, yields_per_1e6, br_free=False, br_value=br_value, start=start, data=data, hesse=hesse, external=tuples
-            )
-            return FitResult(r.values, r.errors, r.twice_nll + _callables_chi2(calls, br_value, m_x), r.valid, r.nfcn)
-        return _fit_with_callables(self, yields_per_1e6, calls, tuples, start=start, data=data, m_x=m_x)
-
-    def scan_light_x(
-        self,
-        masses: np.ndarray,
-        *,
-        treatment: str = "maps",
-        data: np.ndarray | None = None,
-        external: Sequence[External] = (),
-    ) -> LightXScan:
-        """Best BR(B+ -> K+ X), its error and -2 Delta ln L against no X at each mass (warm starts).
-
-        ``external``: chi^2 terms in BR from BaBar/Belle (units 1e-6), for the combined scan:
-        Gaussian penalty tuples, or callables chi2(br, m_X) evaluated at each mass (the counting
-        likelihoods of :mod:`fitkit.likelihood.counting`; a mass-independent null value chi2(0)).
-        """
-        masses = np.asarray(masses, float)
-        if treatment == "maps":
-            templates = self.line_yields(masses)
-        elif treatment == "gaussian":
-            templates = self.gaussian_line_yields(masses)
-        else:
-            raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
-        templates = templates * 1e-6
-        null = self.fit_with_signal(templates[0], br_free=False, data=data, hesse=False)
-        tuples = [e for e in external if not callable(e)]
-        if external:
-            ext0 = float(sum(((0.0 - m) / (lo if 0.0 <= m else hi)) ** 2 if np.isfinite(lo if 0.0 <= m else hi) else 0.0 for m, lo, hi in tuples))
-            ext0 += _callables_chi2([e for e in external if callable(e)], 0.0, None)
-            null = FitResult(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
-        br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
-        start = dict(null.values)
-        for i in range(masses.size):
-            m_i = float(masses[i])
-            r = self.fit_with_signal(templates[i], start={**start, _NP_NORM: 0.5}, data=data, external=external, m_x=m_i)
-            if not r.valid:
-                r = self.fit_with_signal(templates[i], start={**null.values, _NP_NORM: 1.0}, data=data, external=external, m_x=m_i)
-            br[i], err[i] = r.values[_NP_NORM] * 1e-6, r.errors[_NP_NORM] * 1e-6
-            dl[i] = null.twice_nll - r.twice_nll
-            start = dict(r.values)
-        z = np.sign(br) * np.sqrt(np.clip(dl, 0.0, None))
-        return LightXScan(masses, br, err, dl, z, null.twice_nll, treatment)
+        pen: dict[str, Any] = {"mu": (mu_centre, BR_SM_ERROR / BR_SM)}
+        if penalties:
+            pen[NP_NORM] = list(penalties)
+        return WorkspaceCost(self.workspace, nominal={NP_SAMPLE: template}, data=data, aux=aux, penalties=pen)
 
 
-def _constrained_fit(
-    lk: Belle2Knunu, yields: np.ndarray, *, br_free: bool, br_value: float, start, data, hesse, external=()
-) -> FitResult:
-    """Fit of the workspace plus the Gaussian theory constraint on mu (sigma = 0.37/4.97) and ``external``."""
-    fixed = {} if br_free else {_NP_NORM: br_value}
-    return lk.workspace.fit(
-        fixed=fixed,
-        start=start,
-        data=data,
-        nominal={_NP: yields},
-        hesse=hesse,
-        limits=lk._limits(100.0),
-        penalties={"mu": (1.0, BR_SM_ERROR / BR_SM), **({_NP_NORM: list(external)} if external else {})},
-    )
+@dataclass
+class Belle2KnunuTerm:
+    """The Belle II likelihood as a fit term: the model's parameters exposed, the 232 nuisances profiled.
 
-
-def _callables_chi2(calls: Sequence[Callable], br: float | np.ndarray, m_x: float | None) -> float | np.ndarray:
-    """Sum of callable external chi^2 terms at BR ``br`` (units 1e-6) and mass ``m_x``."""
-    return sum((np.asarray(f(np.asarray(br, float), m_x), float) for f in calls), np.zeros_like(np.asarray(br, float)))
-
-
-def _fit_with_callables(
-    lk: Belle2Knunu, yields: np.ndarray, calls: Sequence[Callable], tuples: Sequence, *, start, data, m_x: float | None
-) -> FitResult:
-    """Free-BR fit of Belle II plus callable chi^2 terms e(b) in b = BR / 1e-6.
-
-    The Belle II profile in b is taken as the parabola P(b) = t0 + ((b - b0)/s)^2 of its free fit
-    (minimum t0 at b0, HESSE error s); b1 = argmin P + e on a fine grid; an exact fit at fixed b1
-    gives t1 = P_exact(b1), which resets s so that the parabola passes through it, and the
-    minimisation is repeated once (b2, exact t2). Result: BR = b2, -2 ln L = t2 + e(b2), error
-    from the Delta = 1 interval of the combined curve. Three workspace fits instead of a
-    one-dimensional minimisation of exact profiles (each ~1 s).
-    """
-    free = _constrained_fit(lk, yields, br_free=True, br_value=0.0, start=start, data=data, hesse=True, external=tuples)
-    b0, s, t0 = free.values[_NP_NORM], free.errors[_NP_NORM], free.twice_nll
-    if np.isfinite(s) and s > 0:
-        s = max(s, 1e-6)
-        grid = np.linspace(b0 - 10.0 * s, b0 + 10.0 * s, 4001)
-    else:  # no Belle II information on b (the X template vanishes above the maps' q^2 range): flat profile
-        s = math.inf
-        grid = np.linspace(*lk._limits(100.0)[_NP_NORM], 20001)
-    ext = _callables_chi2(calls, grid, m_x)
-    nfcn, res, b = free.nfcn, free, b0
-    for _ in range(2):
-        comb = t0 + ((grid - b0) / s) ** 2 + ext
-        b = float(grid[int(np.argmin(comb))])
-        res = _constrained_fit(lk, yields, br_free=False, br_value=b, start=free.values, data=data, hesse=False, external=tuples)
-        nfcn += res.nfcn
-        if abs(b - b0) < 1e-3 * s or res.twice_nll <= t0:
-            break
-        s = abs(b - b0) / math.sqrt(res.twice_nll - t0)
-    comb = t0 + ((grid - b0) / s) ** 2 + ext
-    inside = grid[comb <= comb.min() + 1.0]
-    err = 0.5 * float(inside.max() - inside.min()) if inside.size > 1 else s
-    values = {**res.values, _NP_NORM: b}
-    errors = {**free.errors, _NP_NORM: err}
-    total = res.twice_nll + float(_callables_chi2(calls, b, m_x))
-    return FitResult(values, errors, total, bool(free.valid and res.valid), nfcn)
-
-
-class Belle2KnunuCost(Cost):
-    """-2 ln L of the Belle II likelihood, profiled over its 232 nuisance parameters.
-
-    The parameters are the model's (``mu`` for :class:`~fitkit.models.light_invisible.SignalStrength`,
-    otherwise those of a model with ``knunu_signal``); every evaluation minimises the nuisances
-    (MIGRAD with the analytic gradient, warm-started from the previous point), so the fit
-    machinery sees a cost of a handful of parameters and chi^2 differences are profile
-    likelihood ratios.
+    The exposed parameters are the model's (``mu`` for a model without ``knunu_signal``, e.g.
+    :class:`~fitkit.models.light_invisible.SignalStrength`; otherwise those of a model with
+    ``knunu_signal``, whose spectrum is folded through the maps as the NP sample at its absolute
+    normalisation). A :class:`fitkit.inference.profile.Profilable`: the fit wraps it in a
+    :class:`fitkit.inference.profile.ProfiledCost`.
     """
 
+    likelihood: Belle2Knunu
+    model: Any
+    exposed: list[str]
     #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
-    poisson = True
+    poisson: bool = field(default=True, init=False)
 
-    def __init__(self, likelihood: Belle2Knunu, model: Any, names: Sequence[str]) -> None:
-        self.likelihood = likelihood
-        self.model = model
-        self.names = list(names)
-        self.start: dict[str, float] = {}
-        self.limits: dict[str, tuple[float, float]] = {}
-        self._warm: dict[str, float] | None = None
-        super().__init__({n: None for n in self.names}, 0)
+    def __post_init__(self) -> None:
+        self.ndata = self.likelihood.workspace.n_bins
+        self._signal = isinstance(self.model, KnunuSpectrum)
 
-    def _evaluate(self, params: dict[str, float]) -> float:
+    def nuisance_cost(self, values: Mapping[str, float]) -> tuple[WorkspaceCost, dict[str, float], dict[str, tuple[float, float]]]:
+        """The full cost at the model point ``values``, what is fixed and the bounds."""
         lk = self.likelihood
-        if "mu" in params and not hasattr(self.model, "knunu_signal"):
-            r = lk.workspace.fit(
-                fixed={"mu": params["mu"], _NP_NORM: 0.0},
-                start=self._warm,
-                nominal={_NP: np.zeros(lk.eps.shape[0])},
-                hesse=False,
-                limits={"mu": (-5.0, 20.0)},
-            )
-        else:
-            pts = {k: np.array([v]) for k, v in params.items()}
-            yields = lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0]
-            r = lk.fit_with_signal(yields, br_free=False, br_value=1.0, start=self._warm, hesse=False)
-        self._warm = r.values
-        return r.twice_nll
+        if not self._signal:
+            return lk.sm_cost(), {"mu": float(values["mu"]), NP_NORM: 0.0}, {"mu": (-5.0, 20.0)}
+        pts = {k: np.array([v]) for k, v in values.items()}
+        yields = lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0]
+        return lk.signal_cost(yields), {NP_NORM: 1.0}, lk.limits()
 
-    def _value(self, args: Sequence[float]) -> float:
-        return self._evaluate(dict(zip(self.names, (float(a) for a in args), strict=True)))
+    def pyhf_workspace(self, values: Mapping[str, float]) -> dict[str, Any]:
+        """This term at the model point ``values`` as a pyhf workspace (``fitkit export``).
 
-    def _grad(self, args: Sequence[float]) -> np.ndarray:
-        """Central differences of the profiled cost (iminuit computes its own when has_grad is False)."""
-        x = np.asarray(args, float)
-        h = 1e-4 * np.maximum(1.0, np.abs(x))
-        return np.array([(self._value(x + hi) - self._value(x - hi)) / (2 * h[i]) for i, hi in enumerate(np.diag(h))])
+        Without ``knunu_signal``: the published workspace (POI mu). Otherwise the published
+        workspace patched with the model's folded signal (:func:`fitkit.likelihood.export.signal_patch`,
+        POI ``mu_np``: the signal strength relative to ``values``) and the SM signal strength
+        constrained to N(1, 0.37/4.97) as pyhf's ``lumi`` factor.
+        """
+        from fitkit.likelihood.export import apply, constrain_normfactor_patch, signal_patch
 
-    def _has_grad(self) -> bool:
-        return False
+        lk = self.likelihood
+        spec = dict(lk.published)
+        if not self._signal:
+            return spec
+        pts = {k: np.array([float(values[k])]) for k in self.exposed}
+        by_channel = lk.yields_by_channel(lk.fold(self.model.knunu_signal(pts, TRUE_Q2_EDGES))[0])
+        ops: list[dict[str, Any]] = []
+        for parent in sorted({lk.parent_sample(ch) for ch in by_channel}):
+            mine = {ch: y for ch, y in by_channel.items() if lk.parent_sample(ch) == parent}
+            ops += signal_patch(spec, parent, mine, name=NP_SAMPLE, normfactor="mu_np")
+        spec = apply(spec, ops)
+        spec = apply(spec, constrain_normfactor_patch(spec, "mu", sigma=BR_SM_ERROR / BR_SM, bounds=self.likelihood.limits()["mu"]))
+        for meas in spec["measurements"]:
+            meas["config"]["poi"] = "mu_np"
+        return spec
 
-    def _ndata(self) -> int:
-        return self.likelihood.workspace.n_bins
-
-    def extras(self, point: Mapping[str, float]) -> dict[str, Any]:
+    def extras(self, point: Mapping[str, float], profile: Callable[[Mapping[str, float]], float]) -> dict[str, Any]:
         """Numbers for ``fitkit fit --json`` besides the fit: the local significance.
 
         ``significance_local``: sqrt(-2 Delta ln L) between ``point`` and the model's SM point at
-        the same mass (one parameter of interest, Wilks). The global significance of the toys is
-        not read here: ``fitkit fit --toys-result FILE`` adds it from a result passed explicitly.
+        the same mass (one parameter of interest, Wilks), ``profile`` being the profiled -2 ln L.
+        The global significance of the toys is not read here: ``fitkit fit --toys-result FILE``
+        adds it from a result passed explicitly.
         """
-        params = {k: float(point[k]) for k in self.names}
+        params = {k: float(point[k]) for k in self.exposed}
         sm = {**params, **{k: v for k, v in self.model.sm_point().items() if k in params}}
-        delta = self._evaluate(sm) - self._evaluate(params)
+        delta = profile(sm) - profile(params)
         return {"significance_local": float(np.sign(delta) * np.sqrt(abs(delta)))}
-
-    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The profiled cost at many points (sequential inner fits, warm-started)."""
-        n = len(next(iter(params.values())))
-        return np.array([self._evaluate({k: float(np.asarray(v)[i]) for k, v in params.items()}) for i in range(n)])
 
 
 #: The simplified card, relative to the data folder (derived by scripts/derive_belle2_knunu_simplified.py).
 SIMPLIFIED_CARD: str = "bknunu/yields/belle2_2023_simplified.yaml"
+#: Its card id (fits ask the catalog for the current card standing for it).
+SIMPLIFIED_CARD_ID: str = "belle2_2023_knunu_simplified"
 
 
 def simplified_spec(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -530,19 +395,21 @@ def load_simplified(path: str | Path | None = None) -> CompiledWorkspace:
     """The simplified Belle II likelihood (offline default), compiled; ``path`` default: the card in data/."""
     from fitkit.data.catalog import default_data_dir, load_yields_card
 
-    card = load_yields_card(Path(path) if path else default_data_dir() / SIMPLIFIED_CARD)
+    card_path = Path(path) if path else default_data_dir() / SIMPLIFIED_CARD
+    card = load_yields_card(card_path)
     try:
-        return CompiledWorkspace(simplified_spec(card))
+        spec = simplified_spec(card)
     except (KeyError, TypeError) as exc:
-        raise InputError(f"malformed simplified card: {exc}", file=str(path or SIMPLIFIED_CARD)) from None
+        raise InputError(f"malformed simplified card: {exc}", file=str(card_path)) from None
+    return CompiledWorkspace(validate_workspace(spec, file=str(card_path)))
 
 
 @lru_cache(maxsize=2)
-def _cached_likelihood(directory: str | None) -> Belle2Knunu:
-    return Belle2Knunu(None if directory is None else Path(directory))
+def _cached_likelihood(directory: str | None, simplified: str | None = None) -> Belle2Knunu:
+    return Belle2Knunu(None if directory is None else Path(directory), simplified=simplified)
 
 
-def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuCost:
+def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2KnunuTerm:
     """Term builder ``type: belle2-knunu``.
 
     Spec key ``likelihood``: ``full`` (default: the published workspace and maps of
@@ -558,14 +425,16 @@ def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Belle2Kn
     if mode not in ("full", "simplified"):
         raise InputError(f"likelihood must be full or simplified, got {mode!r}", file=file, field="terms.likelihood")
     directory = None if mode == "simplified" else dataset_dir(DATASET, root=getattr(context, "data_root", None))
-    lk = _cached_likelihood(None if directory is None else str(directory))
-    if hasattr(model, "knunu_signal"):
+    # simplified: the current card standing for the shipped one (it follows `supersedes`)
+    simplified = None if directory is not None else str(context.catalog.card_path(SIMPLIFIED_CARD_ID))
+    lk = _cached_likelihood(None if directory is None else str(directory), simplified)
+    if isinstance(model, KnunuSpectrum):
         names = list(model.parameters)
     elif "mu" in getattr(model, "parameters", {}):
         names = ["mu"]
     else:
         raise InputError(f"model {getattr(model, 'name', model)!r} has neither knunu_signal nor mu", file=getattr(context, "file", None), field="model")
-    return Belle2KnunuCost(lk, model, names)
+    return Belle2KnunuTerm(lk, model, names)
 
 
 TERMS = {"belle2-knunu": build_term}

@@ -1,6 +1,6 @@
 """BaBar 2013 and Belle 2017 B -> K(*) nu nubar results as chi^2 terms in the X branching ratio.
 
-Superseded in the 003 analysis (:mod:`fitkit.inference.light_x`, treatment "combined") by the
+Superseded in the 003 analysis (:mod:`fitkit.analyses.paper003.light_x`, treatment "combined") by the
 per-channel counting likelihoods of :mod:`fitkit.likelihood.counting` (observed events,
 backgrounds, K+ and K0S / K*+ and K*0 channels, mass-dependent acceptance); kept as the
 "combined-published" treatment and for the 000 / plotting uses of the published numbers.
@@ -37,9 +37,10 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from fitkit.constants import SM_BR_KNUNU
 from fitkit.data.catalog import Catalog
+from fitkit.errors import InputError
 from fitkit.likelihood.limits import find_limit
-from fitkit.models.light_invisible import SM_BR_KNUNU
 
 __all__ = [
     "BRConstraint",
@@ -87,6 +88,8 @@ def constraints(mode: str, catalog: Catalog | None = None) -> list[BRConstraint]
     for m in catalog.select(ids=inputs["measurements"]):
         up = math.sqrt(sum(u**2 for u, _ in m.errors.values()))
         down = math.sqrt(sum(d**2 for _, d in m.errors.values()))
+        if m.sm is None:
+            raise InputError("a BR constraint needs the card's SM expectation", file=m.card, entry=m.id, field="sm")
         out.append(BRConstraint(m.id, mean=m.value - m.sm, sigma_below=down, sigma_above=up, source=m.card))
     for lid in inputs["limits"]:
         path, lf, lim = find_limit(lid, Path(catalog.root))

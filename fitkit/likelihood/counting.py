@@ -12,7 +12,7 @@ fractions sit in eps), ``r_c(m_X)`` in {0, 1} the acceptance of a two-body X (be
 Branching ratios are plain numbers; the parameter of interest is BR(B+ -> K+ X) for the K modes
 and BR(B0 -> K*0 X) for the K* modes, the other charge tied by isospin and lifetimes:
 BR(B0 -> K0 X) = BR(B+ -> K+ X) tau_B0/tau_B+ and BR(B+ -> K*+ X) = BR(B0 -> K*0 X) tau_B+/tau_B0
-(:data:`MODES`); the SM rates are :data:`fitkit.models.light_invisible.SM_BR_KNUNU` times the same
+(:data:`MODES`); the SM rates are :data:`fitkit.constants.SM_BR_KNUNU` times the same
 factors.
 
 Likelihood. Explicit Poisson x Gaussian rather than a pyhf model: one bin per channel has a
@@ -53,23 +53,36 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
+from iminuit.cost import Cost
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import optimize, special, stats
 
-from fitkit.constants import M_B0, M_BPLUS, M_K0, M_KPLUS, M_KSTAR0, M_KSTARPLUS, TAU_B0, TAU_BPLUS
+from fitkit.constants import (
+    M_B0,
+    M_BPLUS,
+    M_K0,
+    M_KPLUS,
+    M_KSTAR0,
+    M_KSTARPLUS,
+    SM_BR_KNUNU,
+    TAU_B0,
+    TAU_BPLUS,
+)
 from fitkit.data.catalog import default_data_dir, read_yaml, validation_error
 from fitkit.data.schema import Source
 from fitkit.errors import InputError
-from fitkit.models.light_invisible import SM_BR_KNUNU
 
 __all__ = [
+    "CountingCost",
+    "build_counting_term",
+    "TERMS",
     "Mode",
     "MODES",
     "F_CHARGED",
@@ -140,7 +153,7 @@ class ChannelEntry(_Strict):
     mode: Literal["B+->K+", "B0->K0", "B+->K*+", "B0->K*0"]
     final_state: str
     visible_fraction: Annotated[float, Field(gt=0, le=1)] = 1.0
-    n_obs: _NonNeg
+    n_obs: Annotated[int, Field(ge=0, le=10**9, strict=False)]  # an observed count: a whole number of events
     n_bkg: _Pos
     n_bkg_error: _NonNeg
     efficiency: Annotated[float, Field(gt=0, lt=1)] | None = None
@@ -167,6 +180,7 @@ class CountingCard(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this card replaces (fitkit.data.catalog)
     tag: str
     n_bb: _Pos
     channels: list[ChannelEntry] = Field(min_length=1)
@@ -205,9 +219,10 @@ def load_counting_card(path: str | Path) -> CountingCard:
 
 
 def counting_cards(root: str | Path | None = None) -> list[tuple[Path, CountingCard]]:
-    """All counting cards under ``<root>/bknunu/counting`` (root: the data folder), sorted by file."""
-    folder = Path(root or default_data_dir()) / COUNTING_DIR
-    return [(p, load_counting_card(p)) for p in sorted(folder.glob("*.yaml"))]
+    """The current counting cards (``counting/`` folders of the data folder, superseded ones dropped), sorted by file."""
+    from fitkit.data.catalog import Catalog
+
+    return [(i.path, load_counting_card(i.path)) for i in Catalog(Path(root or default_data_dir())).current_cards("counting")]
 
 
 # --------------------------------------------------------------------------- statistics
@@ -561,3 +576,107 @@ def counting_likelihood(
         sel = [c for c in sel if c.experiment in experiments]
     return CountingLikelihood(tuple(sel), kind, include_sm=include_sm)
 
+
+
+# --------------------------------------------------------------------------- fit term
+class CountingCost(Cost):
+    """A :class:`CountingLikelihood` as a fit term: chi^2(BR_X, m_X) in two model parameters.
+
+    ``br``: the model parameter that is the reference-mode BR of X (a plain number);
+    ``mass``: the model parameter that is m_X (GeV), or None for a mass-independent signal. The
+    nuisance (each channel's background) is profiled in closed form (:func:`profiled_deviance`),
+    so the cost is exact and vectorised (``batch``).
+    """
+
+    def __init__(self, likelihood: CountingLikelihood, *, br: str, mass: str | None) -> None:
+        self.likelihood = likelihood
+        self.br, self.mass = br, mass
+        super().__init__({n: None for n in ([mass] if mass else []) + [br]}, 0)
+
+    def _value(self, args: Sequence[float]) -> float:
+        if self.mass:
+            m_x, br = float(args[0]), float(args[1])
+            return float(self.likelihood.chi2(br, m_x))
+        return float(self.likelihood.chi2(float(args[0])))
+
+    def _grad(self, args: Sequence[float]) -> np.ndarray:
+        raise NotImplementedError("no analytic gradient: iminuit differentiates numerically")
+
+    def _has_grad(self) -> bool:
+        return False
+
+    def _ndata(self) -> int:
+        return len(self.likelihood.channels)
+
+    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """chi^2 at many points (one vectorised evaluation per distinct mass)."""
+        br = np.asarray(params[self.br], float)
+        if not self.mass:
+            return np.asarray(self.likelihood.chi2(br), float)
+        m = np.asarray(params[self.mass], float)
+        out = np.empty(br.shape)
+        for mu in np.unique(m):
+            sel = m == mu
+            out[sel] = self.likelihood.chi2(br[sel], float(mu))
+        return out
+
+    def pyhf_workspace(self, values: Mapping[str, float]) -> dict[str, Any]:
+        """The channels as one-bin pyhf channels at the model point ``values`` (``fitkit export``).
+
+        Samples: the SM signal (fixed), the X signal with the normfactor ``mu_np`` (the POI:
+        the X rate relative to ``values``) and the background with a ``staterror`` of relative
+        width sigma_b / b (the Gaussian of the likelihood here). -2 ln L differs from
+        :meth:`CountingLikelihood.chi2` by the saturated model's constant.
+        """
+        lk = self.likelihood
+        m_x = float(values[self.mass]) if self.mass else None
+        a, s0 = lk.per_unit_br(m_x), lk.sm_counts()
+        br = float(values[self.br])
+        channels, observations = [], []
+        for i, ch in enumerate(lk.channels):
+            samples: list[dict[str, Any]] = [
+                {"name": "np_signal", "data": [float(a[i] * br)], "modifiers": [{"name": "mu_np", "type": "normfactor", "data": None}]},
+                {"name": "background", "data": [ch.n_bkg], "modifiers": [{"name": f"bkg_{ch.id}", "type": "staterror", "data": [ch.n_bkg_error]}]},
+            ]
+            if s0[i] > 0:
+                samples.insert(0, {"name": "sm_signal", "data": [float(s0[i])], "modifiers": []})
+            channels.append({"name": ch.id, "samples": samples})
+            observations.append({"name": ch.id, "data": [float(ch.n_obs)]})
+        return {
+            "channels": channels,
+            "observations": observations,
+            "measurements": [{"name": "counting", "config": {"poi": "mu_np", "parameters": []}}],
+            "version": "1.0.0",
+        }
+
+
+#: Default BR parameter of a counting term per kind (the light-invisible models' names).
+_DEFAULT_BR = {"K": "BR_KX", "K*": "BR_KstarX"}
+
+
+def build_counting_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> CountingCost:
+    """Term type ``counting``: ``{kind: K | K*, ids: [...], experiments: [...], br: NAME, mass: NAME}``.
+
+    ``br`` (default BR_KX for K, BR_KstarX for K*) and ``mass`` (default m_X; ``null``: none)
+    name the model parameters; the SM rate is included (new-physics fits).
+    """
+    file = getattr(context, "file", None)
+    kind = spec.get("kind", "K")
+    if kind not in _DEFAULT_BR:
+        raise InputError(f"kind must be K or K*, got {kind!r}", file=file, field="terms.kind")
+    br = spec.get("br", _DEFAULT_BR[kind])
+    mass = spec.get("mass", "m_X")
+    params = getattr(model, "parameters", {})
+    for key, name in (("br", br), ("mass", mass)):
+        if name is not None and name not in params:
+            raise InputError(f"model {getattr(model, 'name', model)!r} has no parameter {name!r}", file=file, field=f"terms.{key}")
+    try:
+        lk = counting_likelihood(kind, ids=spec.get("ids"), experiments=spec.get("experiments"))
+    except InputError as exc:
+        raise InputError(exc.message, file=file, field=f"terms.{exc.field or 'ids'}") from None
+    if not lk.channels:
+        raise InputError("no counting channel selected", file=file, field="terms.ids")
+    return CountingCost(lk, br=br, mass=mass)
+
+
+TERMS = {"counting": build_counting_term}

@@ -99,7 +99,7 @@ class GaussianChi2(BatchedCost):
         >>> from fitkit.data.catalog import Catalog
         >>> from fitkit.models import get_model
         >>> cat = Catalog()
-        >>> cost = GaussianChi2(cat.select(tags=["bsll"]), get_model("sm"))
+        >>> cost = GaussianChi2(cat.select(tags=["table1-002"], include_superseded=True), get_model("sm"))
         >>> round(cost(), 2)
         94.45
     """
@@ -138,7 +138,7 @@ class GaussianChi2(BatchedCost):
                 raise InputError(
                     "relative theory errors need the card's SM expectation", file=missing[0].card, entry=missing[0].id, field="sm"
                 )
-            self._sm_ref = np.array([abs(float(m.sm)) for m in self.measurements])
+            self._sm_ref = np.array([abs(float(m.sm or 0.0)) for m in self.measurements])  # all set: checked above
         index = {m.id: i for i, m in enumerate(self.measurements)}
         rho = np.eye(len(self.measurements))
         for (a, b), r in (correlations or {}).items():

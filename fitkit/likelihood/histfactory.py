@@ -43,30 +43,26 @@ Example:
 from __future__ import annotations
 
 import copy
-import json
 import math
-import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from iminuit import Minuit
 from iminuit.cost import Cost
 from scipy.special import gammaln
 
 from fitkit.errors import InputError
+from fitkit.likelihood.workspace import load_workspace
 
 __all__ = [
     "CompiledWorkspace",
     "WorkspaceCost",
-    "ProfiledWorkspaceCost",
+    "ProfiledWorkspace",
     "build_pyhf_term",
     "TERMS",
-    "FitResult",
     "load_workspace",
-    "make_minuit",
     "code4_factor",
     "code4p_delta",
 ]
@@ -81,17 +77,6 @@ _DEFAULT_BOUNDS = {
 }
 _DEFAULT_INIT = {"normfactor": 1.0, "shapefactor": 1.0, "normsys": 0.0, "histosys": 0.0, "staterror": 1.0, "shapesys": 1.0, "lumi": 1.0}
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-
-
-def load_workspace(path: str | Path) -> dict[str, Any]:
-    """Read a pyhf JSON workspace; a missing or malformed file raises :class:`InputError`."""
-    path = Path(path)
-    try:
-        return json.loads(path.read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read pyhf workspace: {exc.strerror}", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON at line {exc.lineno}: {exc.msg}", file=str(path)) from None
 
 
 def _code4_coefficients(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
@@ -166,21 +151,6 @@ def code4p_delta(alpha: np.ndarray, dup: np.ndarray, ddn: np.ndarray) -> tuple[n
     return delta, ddelta
 
 
-@dataclass(frozen=True)
-class FitResult:
-    """Result of a maximum-likelihood fit of a :class:`CompiledWorkspace`.
-
-    ``twice_nll`` is -2 ln L at the minimum (pyhf's convention for ``twice_nll``); ``values``
-    and ``errors`` are keyed by parameter name (HESSE errors).
-    """
-
-    values: dict[str, float]
-    errors: dict[str, float]
-    twice_nll: float
-    valid: bool
-    nfcn: int
-
-
 class CompiledWorkspace:
     """A pyhf workspace compiled into dense arrays over its (sample, bin) cells.
 
@@ -208,7 +178,10 @@ class CompiledWorkspace:
         self.channels = [c["name"] for c in chans]
         self.channel_slices: dict[str, slice] = {}
         data: list[float] = []
-        cells_s, cells_b, nom, err = [], [], [], []
+        cells_s: list[int] = []
+        cells_b: list[int] = []
+        nom: list[float] = []
+        err: list[float] = []
         self.samples: list[tuple[str, str]] = []  # (channel, sample)
         mods: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
         for ch in chans:
@@ -238,7 +211,7 @@ class CompiledWorkspace:
         sample_cells = [np.flatnonzero(self.cell_sample == s) for s in range(len(self.samples))]
         self._sample_cells = sample_cells
 
-        types = {}
+        types: dict[str, str] = {}
         for name, typ in mods:
             if name in types and {types[name], typ} != {"normsys", "histosys"} and types[name] != typ:
                 raise InputError(f"parameter {name!r} is used by modifiers {types[name]} and {typ}", field="modifiers")
@@ -385,8 +358,8 @@ class CompiledWorkspace:
         self._n_coef = _code4_coefficients(self._n_hi, self._n_lo)
         # linear factors in layers (each cell at most once per layer)
         layers: list[np.ndarray] = []
-        for cells, p in lin_entries:
-            pidx = np.broadcast_to(np.asarray(p), cells.shape)
+        for cells, par in lin_entries:
+            pidx = np.broadcast_to(np.asarray(par), cells.shape)
             for layer in layers:
                 if np.all(layer[cells] < 0):
                     layer[cells] = pidx
@@ -415,6 +388,16 @@ class CompiledWorkspace:
         )
         self._bin_onehot = np.zeros((ncell, self.n_bins))
         self._bin_onehot[np.arange(ncell), self.cell_bin] = 1.0
+
+    @property
+    def gauss_index(self) -> np.ndarray:
+        """Indices of the parameters with a Gaussian constraint (the order of ``aux``)."""
+        return self._gauss_idx
+
+    @property
+    def gauss_sigma(self) -> np.ndarray:
+        """Widths of the Gaussian constraints (same order as :attr:`gauss_index`)."""
+        return self._gauss_sigma
 
     # ------------------------------------------------------------------ clones (signal injection)
     def add_clone(self, parent: str, name: str, *, normfactor: str | None = None) -> None:
@@ -581,132 +564,6 @@ class CompiledWorkspace:
             v[self.index[k]] = x
         return v
 
-    def fit(
-        self,
-        *,
-        fixed: Mapping[str, float] | None = None,
-        start: Mapping[str, float] | None = None,
-        data: np.ndarray | None = None,
-        aux: np.ndarray | None = None,
-        nominal: Mapping[str, np.ndarray] | None = None,
-        hesse: bool = True,
-        limits: Mapping[str, tuple[float, float]] | None = None,
-        penalties: Mapping[str, Penalty | Sequence[Penalty]] | None = None,
-        strategy: int = 0,
-        polish: int = 1,
-        ncall: int | None = 20000,
-        iterate: int = 1,
-    ) -> FitResult:
-        """Maximum-likelihood fit with iminuit: MIGRAD with analytic gradient and Hessian.
-
-        Parameters in ``fixed`` are held at the given values (plus those fixed by the
-        workspace); ``start`` overrides starting values; ``penalties`` adds Gaussian constraints
-        ``{name: (mean, sigma)}`` or ``(mean, sigma_below, sigma_above)`` (several per parameter
-        in a list; an infinite sigma switches that side off: a one-sided limit) to -2 ln L
-        as ((x - mean) / sigma_side)^2 (e.g. a theory uncertainty, a measured branching ratio). After MIGRAD, ``polish``
-        Newton steps x -> x - H^-1 grad on the free parameters inside their bounds make the
-        minimum accurate to ~1e-9 in -2 ln L, so profiled costs built on it are smooth. Errors are
-        sqrt(diag(H^-1)) of the full Hessian (not MINUIT's HESSE).
-        """
-        x0 = self.vector(start)
-        fix = dict(fixed or {})
-        for k, v in fix.items():
-            x0[self.index[k]] = v
-        pen = _penalty_table(penalties, self.index)
-
-        def f(x: np.ndarray) -> float:
-            val = 2.0 * float(self.nll(x[None, :], data=data, aux=aux, nominal=nominal)[0])
-            return val + float(np.sum(_penalty_terms(x, pen)[0]))
-
-        def g(x: np.ndarray) -> np.ndarray:
-            gr = 2.0 * self.nll_and_grad(x[None, :], data=data, aux=aux, nominal=nominal)[1][0]
-            np.add.at(gr, pen[0], _penalty_terms(x, pen)[1])
-            return gr
-
-        def h(x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
-            hh = 2.0 * self.hessian(x, free, data=data, aux=aux, nominal=nominal)
-            cols = np.arange(x.size) if free is None else free
-            where = {int(p): i for i, p in enumerate(cols)}
-            for p, c in zip(pen[0], _penalty_terms(x, pen)[2]):
-                if int(p) in where:
-                    hh[where[int(p)], where[int(p)]] += c
-            return hh
-
-        def h_pd(x: np.ndarray) -> np.ndarray:
-            # MIGRAD's seed must be positive definite: far from the minimum, shift the diagonal
-            hh = h(x)
-            shift = 0.0
-            for _ in range(30):
-                try:
-                    np.linalg.cholesky(hh + shift * np.eye(hh.shape[0]))
-                    return hh + shift * np.eye(hh.shape[0])
-                except np.linalg.LinAlgError:
-                    shift = max(2.0 * shift, 1e-3 * float(np.abs(np.diag(hh)).max()))
-            return np.diag(np.abs(np.diag(hh)) + 1.0)
-
-        m = make_minuit(f, x0, grad=g, hessian=h_pd, name=self.parameters)
-        m.strategy = strategy
-        m.tol = 0.01
-        m.print_level = 0
-        lim = self.bounds.copy()
-        for k, (lo, hi) in (limits or {}).items():
-            lim[self.index[k]] = (lo, hi)
-        m.limits = [tuple(b) for b in lim]
-        fixed_mask = np.array([bool(self.fixed[i] or p in fix) for i, p in enumerate(self.parameters)])
-        for i, p in enumerate(self.parameters):
-            if fixed_mask[i]:
-                m.fixed[p] = True
-        # one MIGRAD with the analytic Hessian seed; the Newton polish below finishes the job
-        # (iminuit's automatic strategy-2 retries are slow with 200+ parameters)
-        m.migrad(ncall=ncall, iterate=iterate)
-        if not m.valid:
-            # rare (a few % of toys, with MC-stat gammas running to their lower bound): restart
-            # from there with the gradient only (MINUIT's own variable-metric updates)
-            m2 = Minuit(f, np.asarray(m.values), grad=g, name=list(self.parameters))
-            m2.errordef = Minuit.LEAST_SQUARES
-            m2.strategy = 1
-            m2.limits = [tuple(b) for b in lim]
-            for i, p in enumerate(self.parameters):
-                if fixed_mask[i]:
-                    m2.fixed[p] = True
-            m2.migrad(ncall=ncall)
-            if m2.fval < m.fval:
-                m = m2
-        x = np.asarray(m.values, dtype=float)
-        fval = float(m.fval)
-        free = np.flatnonzero(~fixed_mask)
-        hess, hess_cols = None, free
-        for _ in range(polish if m.valid else max(polish, 8)):  # an unconverged MIGRAD: more Newton steps
-            inside = free[(x[free] > lim[free, 0] + 1e-9) & (x[free] < lim[free, 1] - 1e-9)]
-            hess, hess_cols = h(x, inside), inside
-            try:
-                step = np.linalg.solve(hess, g(x)[inside])
-            except np.linalg.LinAlgError:
-                break
-            trial = x.copy()
-            trial[inside] = np.clip(x[inside] - step, lim[inside, 0], lim[inside, 1])
-            ft = f(trial)
-            if not ft <= fval:
-                break
-            x, fval = trial, ft
-        errors = np.zeros_like(x)
-        if hesse:
-            # the Hessian of the last Newton step (its point differs from x by that tiny step)
-            if hess is None or hess_cols.size != free.size:
-                hess, hess_cols = h(x, free), free
-            try:
-                cov = 2.0 * np.linalg.inv(hess)
-                errors[hess_cols] = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-            except np.linalg.LinAlgError:
-                errors[free] = np.inf
-        return FitResult(
-            values=dict(zip(self.parameters, x.tolist(), strict=True)),
-            errors=dict(zip(self.parameters, errors.tolist(), strict=True)),
-            twice_nll=fval,
-            valid=bool(m.valid),
-            nfcn=int(m.nfcn),
-        )
-
     def hessian(
         self,
         x: np.ndarray,
@@ -774,15 +631,15 @@ def _penalty_table(
     """(parameter index, mean, sigma below, sigma above) arrays of Gaussian penalties."""
     rows = []
     for name, spec in (penalties or {}).items():
-        items = [spec] if np.ndim(spec[0]) == 0 else list(spec)  # type: ignore[index]
+        items: list[Any] = [spec] if np.ndim(spec[0]) == 0 else list(spec)
         for it in items:
             mean, lo = float(it[0]), float(it[1])
             hi = float(it[2]) if len(it) > 2 else lo
             rows.append((index[name], mean, lo, hi))
     if not rows:
         return np.zeros(0, int), np.zeros(0), np.ones(0), np.ones(0)
-    idx, mean, lo, hi = (np.array(c) for c in zip(*rows))
-    return idx.astype(int), mean, lo, hi
+    idx, means, lo_, hi_ = (np.array(c) for c in zip(*rows))
+    return idx.astype(int), means, lo_, hi_
 
 
 def _penalty_terms(x: np.ndarray, pen: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -794,53 +651,82 @@ def _penalty_terms(x: np.ndarray, pen: tuple[np.ndarray, ...]) -> tuple[np.ndarr
     return w * d * d, 2.0 * w * d, 2.0 * w
 
 
-def make_minuit(
-    fcn: Callable[[np.ndarray], float],
-    x0: np.ndarray,
-    *,
-    grad: Callable[[np.ndarray], np.ndarray],
-    hessian: Callable[[np.ndarray], np.ndarray],
-    name: Sequence[str],
-) -> Minuit:
-    """A Minuit (errordef 1, for -2 ln L) with analytic gradient and Hessian.
-
-    iminuit 2.33 needs a G2 callable whenever a Hessian is given, although the Hessian
-    overrides it; its diagonal is passed and iminuit's warning about that is silenced.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="hessian overrides g2")
-        m = Minuit(fcn, x0, grad=grad, hessian=hessian, g2=lambda x: np.diag(hessian(x)), name=list(name))
-    m.errordef = Minuit.LEAST_SQUARES
-    return m
-
-
 class WorkspaceCost(Cost):
-    """-2 ln L of a :class:`CompiledWorkspace` as an iminuit ``Cost`` (composes by ``+``).
+    """-2 ln L of a :class:`CompiledWorkspace` over all its parameters, an iminuit ``Cost``.
 
-    Parameter names are the workspace's; ``start`` and ``limits`` carry its inits and bounds
-    (fixed workspace parameters get a degenerate interval at their init). ``rename`` maps
-    workspace names to fit names (e.g. a shared POI).
+    It composes by ``+`` with other costs (nuisances then profiled by the outer fit), and it is a
+    :class:`fitkit.inference.profile.NuisanceCost` (``value``/``grad``/``hessian`` on parameter
+    vectors) for :func:`fitkit.inference.profile.fit_nuisances`. ``nominal`` replaces sample
+    nominals (an injected signal), ``data``/``aux`` the observed counts and the auxiliary data
+    (toys), ``penalties`` adds Gaussian constraints ``{name: (mean, sigma)}`` or ``(mean,
+    sigma_below, sigma_above)`` (several per parameter in a list; an infinite sigma switches that
+    side off: a one-sided limit) as ((x - mean) / sigma_side)^2. ``start`` and ``limits`` carry
+    the workspace's inits and bounds (fixed workspace parameters get a degenerate interval).
     """
 
     #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
     poisson = True
 
-    def __init__(self, workspace: CompiledWorkspace, *, rename: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workspace: CompiledWorkspace,
+        *,
+        nominal: Mapping[str, np.ndarray] | None = None,
+        data: np.ndarray | None = None,
+        aux: np.ndarray | None = None,
+        penalties: Mapping[str, Penalty | Sequence[Penalty]] | None = None,
+    ) -> None:
         self.workspace = workspace
-        rename = dict(rename or {})
-        names = [rename.get(p, p) for p in workspace.parameters]
-        self.start = dict(zip(names, workspace.init.tolist(), strict=True))
+        self.nominal = nominal
+        self.data = data
+        self.aux = aux
+        self.parameters = list(workspace.parameters)
+        self.index = dict(workspace.index)
+        self.init = workspace.init
+        self.bounds = workspace.bounds
+        self.fixed = workspace.fixed
+        self._pen = _penalty_table(penalties, self.index)
+        self.start = dict(zip(self.parameters, workspace.init.tolist(), strict=True))
         self.limits = {
             n: ((float(x), float(x)) if fx else (float(lo), float(hi)))
-            for n, x, fx, (lo, hi) in zip(names, workspace.init, workspace.fixed, workspace.bounds, strict=True)
+            for n, x, fx, (lo, hi) in zip(self.parameters, workspace.init, workspace.fixed, workspace.bounds, strict=True)
         }
-        super().__init__({n: None for n in names}, 0)
+        super().__init__({n: None for n in self.parameters}, 0)
+
+    def _kw(self) -> dict[str, Any]:
+        return {"data": self.data, "aux": self.aux, "nominal": self.nominal}
+
+    def value(self, x: np.ndarray) -> float:
+        """-2 ln L (+ penalties) at the parameter vector ``x``."""
+        x = np.asarray(x, float)
+        val = 2.0 * float(self.workspace.nll(x[None, :], **self._kw())[0])
+        return val + float(np.sum(_penalty_terms(x, self._pen)[0]))
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        """Analytic gradient of :meth:`value`."""
+        x = np.asarray(x, float)
+        g = self.workspace.nll_and_grad(x[None, :], **self._kw())[1]
+        assert g is not None  # grad=True
+        gr = 2.0 * g[0]
+        np.add.at(gr, self._pen[0], _penalty_terms(x, self._pen)[1])
+        return gr
+
+    def hessian(self, x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
+        """Hessian of :meth:`value` in the parameters ``free`` (default all)."""
+        x = np.asarray(x, float)
+        hh = 2.0 * self.workspace.hessian(x, free, **self._kw())
+        cols = np.arange(x.size) if free is None else free
+        where = {int(p): i for i, p in enumerate(cols)}
+        for p, c in zip(self._pen[0], _penalty_terms(x, self._pen)[2]):
+            if int(p) in where:
+                hh[where[int(p)], where[int(p)]] += c
+        return hh
 
     def _value(self, args: Sequence[float]) -> float:
-        return 2.0 * float(self.workspace.nll(np.asarray(args, float)[None, :])[0])
+        return self.value(np.asarray(args, float))
 
     def _grad(self, args: Sequence[float]) -> np.ndarray:
-        return 2.0 * self.workspace.nll_and_grad(np.asarray(args, float)[None, :])[1][0]
+        return self.grad(np.asarray(args, float))
 
     def _has_grad(self) -> bool:
         return True
@@ -852,57 +738,46 @@ class WorkspaceCost(Cost):
         """-2 ln L at many points: ``params[name]`` arrays of equal length (missing: init)."""
         n = len(next(iter(params.values())))
         x = np.broadcast_to(self.workspace.init, (n, len(self.workspace.init))).copy()
-        names = list(self._parameters)
         for k, v in params.items():
-            x[:, names.index(k)] = v
-        return 2.0 * self.workspace.nll(x)
+            x[:, self.index[k]] = v
+        value = 2.0 * self.workspace.nll(x, **self._kw())
+        idx, mean, lo, hi = self._pen
+        if idx.size:
+            d = x[:, idx] - mean
+            sig = np.where(d > 0, hi, lo)
+            value = value + np.sum(np.where(np.isfinite(sig), (d / np.where(np.isfinite(sig), sig, 1.0)) ** 2, 0.0), axis=1)
+        return value
 
 
-class ProfiledWorkspaceCost(Cost):
-    """-2 ln L of a workspace as a function of some of its parameters, the others profiled.
+@dataclass
+class ProfiledWorkspace:
+    """A workspace entering a fit through some of its parameters, all others profiled.
 
-    Every evaluation fixes the exposed parameters and minimises the rest (MIGRAD with analytic
-    gradient and Hessian, warm-started from the previous point), so a 200-parameter pyhf
-    likelihood enters a fit as a cost of a few parameters and composes by ``+`` with Gaussian
-    chi^2 terms sharing those names.
+    ``cost``: the workspace's full cost (:class:`WorkspaceCost`, compiled, or
+    :class:`fitkit.likelihood.pyhf_backend.PyhfCost`). A
+    :class:`fitkit.inference.profile.Profilable`: the fit machinery wraps it in
+    :class:`fitkit.inference.profile.ProfiledCost`.
     """
 
+    cost: Any
+    exposed: list[str]
     #: -2 ln L of Poisson counts, not against the saturated model: no ndof or p-value (fitkit.inference.fit).
-    poisson = True
+    poisson: bool = True
 
-    def __init__(self, workspace: CompiledWorkspace, exposed: Sequence[str]) -> None:
-        unknown = [p for p in exposed if p not in workspace.index]
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.exposed if p not in self.cost.index]
         if unknown:
             raise InputError(f"parameter(s) {', '.join(unknown)} not in the workspace", field="terms")
-        self.workspace = workspace
-        self.exposed = list(exposed)
-        self.start = {}
-        self.limits = {}
-        self._warm: dict[str, float] | None = None
-        super().__init__({p: tuple(workspace.bounds[workspace.index[p]]) for p in self.exposed}, 0)
+        self.ndata = int(self.cost.ndata)
 
-    def _value(self, args: Sequence[float]) -> float:
-        fixed = dict(zip(self.exposed, (float(a) for a in args), strict=True))
-        r = self.workspace.fit(fixed=fixed, start=self._warm, hesse=False)
-        self._warm = r.values
-        return r.twice_nll
+    def nuisance_cost(self, values: Mapping[str, float]) -> tuple[Any, dict[str, float], dict[str, tuple[float, float]]]:
+        """The full cost, the exposed parameters fixed at ``values``."""
+        return self.cost, dict(values), {}
 
-    def _grad(self, args: Sequence[float]) -> np.ndarray:
-        """Central differences of the profiled cost."""
-        x = np.asarray(args, float)
-        h = 1e-4 * np.maximum(1.0, np.abs(x))
-        return np.array([(self._value(x + d) - self._value(x - d)) / (2 * h[i]) for i, d in enumerate(np.diag(h))])
 
-    def _has_grad(self) -> bool:
-        return False
-
-    def _ndata(self) -> int:
-        return self.workspace.n_bins
-
-    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The profiled cost at many points (sequential warm-started inner fits)."""
-        n = len(next(iter(params.values())))
-        return np.array([self._value([float(np.asarray(params[p])[i]) for p in self.exposed]) for i in range(n)])
+#: Evaluators of a HistFactory term: ``compiled`` (default; equal to pyhf's logpdf to 1e-8,
+#: tests/likelihood/test_workspace.py) or ``pyhf`` (pyhf's own logpdf, the reference).
+BACKENDS = ("compiled", "pyhf")
 
 
 def _workspace_path(name: str, context: Any) -> Path:
@@ -916,25 +791,40 @@ def _workspace_path(name: str, context: Any) -> Path:
     return path if path.is_absolute() else Path(getattr(context, "root", Path.cwd())) / path
 
 
-def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Cost:
-    """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true}``.
+def build_pyhf_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Any:
+    """Term type ``pyhf``: ``{workspace: path, measurement: name, profile: true, backend: compiled}``.
 
     ``workspace`` is a registered data file ``<data set>/<file>`` (``data/registry.yaml``,
-    sha256-verified), or a path (absolute, or relative to the repository). The model's parameters that
-    are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default) all
-    others are profiled inside the cost, with ``profile: false`` they are exposed too (with
-    ``start``/``limits``, and the analytic gradient) for the fit to profile.
+    sha256-verified), or a path (absolute, or relative to the repository); it is read and validated
+    through pyhf (:func:`fitkit.likelihood.workspace.load_workspace`). The model's parameters
+    that are workspace parameters (e.g. ``mu``) are the cost's; with ``profile: true`` (default)
+    all others are profiled at every evaluation (:class:`ProfiledWorkspace`), with
+    ``profile: false`` they are exposed too (with ``start``/``limits``) for the fit to profile.
+    ``backend``: :data:`BACKENDS`.
     """
+    file = getattr(context, "file", None)
     if "workspace" not in spec:
-        raise InputError("a pyhf term needs 'workspace: <path>'", file=getattr(context, "file", None), field="terms.workspace")
+        raise InputError("a pyhf term needs 'workspace: <path>'", file=file, field="terms.workspace")
+    backend = spec.get("backend", "compiled")
+    if backend not in BACKENDS:
+        raise InputError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}", file=file, field="terms.backend")
     path = _workspace_path(str(spec["workspace"]), context)
-    cw = CompiledWorkspace(load_workspace(path), measurement=spec.get("measurement"))
+    ws = load_workspace(path)
+    measurement = spec.get("measurement")
+    if measurement is not None and measurement not in [m["name"] for m in ws["measurements"]]:
+        raise InputError(f"no measurement {measurement!r} in {path}", file=file, field="terms.measurement")
+    if backend == "pyhf":
+        from fitkit.likelihood.pyhf_backend import PyhfCost
+
+        cost: Any = PyhfCost(ws, measurement=measurement)
+    else:
+        cost = WorkspaceCost(CompiledWorkspace(ws, measurement=measurement))
     if not spec.get("profile", True):
-        return WorkspaceCost(cw)
-    exposed = [p for p in getattr(model, "parameters", {}) if p in cw.index]
+        return cost
+    exposed = [p for p in getattr(model, "parameters", {}) if p in cost.index]
     if not exposed:
-        raise InputError("the model shares no parameter with the workspace", file=getattr(context, "file", None), field="model")
-    return ProfiledWorkspaceCost(cw, exposed)
+        raise InputError("the model shares no parameter with the workspace", file=file, field="model")
+    return ProfiledWorkspace(cost, exposed)
 
 
 TERMS = {"pyhf": build_pyhf_term}

@@ -84,7 +84,7 @@ class UpperLimit(_Strict):
     id: str
     observable: str
     process: str | None = None
-    upper_limit: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    upper_limit: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]  # a branching ratio
     cl: Annotated[float, Field(gt=0, lt=1)]
     note: str | None = None
 
@@ -100,6 +100,7 @@ class LimitFile(_Strict):
 
     id: str
     source: Source
+    supersedes: list[str] = []  # card ids this file replaces (fitkit.data.catalog)
     limits: list[UpperLimit] = Field(min_length=1)
 
 
@@ -269,7 +270,7 @@ def build_upper_limit_term(spec: dict, model: Model, *, context) -> UpperLimitCh
         raise InputError(f"unknown key(s) {', '.join(sorted(unknown))} in an upper-limit term", file=context.file, field="terms")
     if "limit" not in spec:
         raise InputError("an upper-limit term needs 'limit: <id>'", file=context.file, field="terms.limit")
-    path, lf, limit = find_limit(str(spec["limit"]), context.catalog.root)
+    path, lf, limit = context.catalog.limit(str(spec["limit"]))  # follows supersedes
     construction = spec.get("construction", "one-sided-gaussian")
     try:
         return UpperLimitChi2(

@@ -19,7 +19,7 @@ from typing import Any
 from fitkit.errors import InputError
 from fitkit.models.base import Model, Parameter
 
-__all__ = ["Model", "Parameter", "get_model", "available_models"]
+__all__ = ["Model", "Parameter", "get_model", "model_factory", "available_models"]
 
 
 @cache
@@ -38,12 +38,16 @@ def available_models() -> list[str]:
     return sorted(_registry())
 
 
-def get_model(name: str, **options: Any) -> Model:
-    """Build the model ``name`` with keyword ``options`` (from a fit definition)."""
+def model_factory(name: str) -> Callable[..., Model]:
+    """The callable that builds model ``name`` (a class or a function taking the options)."""
     try:
-        factory = _registry()[name]
+        return _registry()[name]
     except KeyError:
         raise InputError(
             f"unknown model {name!r}; available: {', '.join(available_models())}", field="model"
         ) from None
-    return factory(**options)
+
+
+def get_model(name: str, **options: Any) -> Model:
+    """Build the model ``name`` with keyword ``options`` (from a fit definition)."""
+    return model_factory(name)(**options)

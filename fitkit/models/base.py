@@ -13,14 +13,14 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
 
-__all__ = ["Parameter", "Model", "as_points"]
+__all__ = ["Parameter", "Model", "KnunuSpectrum", "as_points"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,20 @@ def as_points(params: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]
         return {}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     return {k: np.broadcast_to(a, shape).reshape(-1) for k, a in arrays.items()}
+
+
+@runtime_checkable
+class KnunuSpectrum(Protocol):
+    """A model hook: the generated B+ -> K+ + invisible spectrum, for folding through efficiency maps.
+
+    ``knunu_signal(params, true_q2_edges)`` returns, for ``params[name]`` of shape (n_points,), the
+    new-physics branching ratio falling in each true-q^2 bin (GeV^2 edges), (n_points, n_bins).
+    Used by :mod:`fitkit.likelihood.belle2_knunu`.
+    """
+
+    parameters: dict[str, Parameter]
+
+    def knunu_signal(self, params: Mapping[str, np.ndarray], true_q2_edges: np.ndarray) -> np.ndarray: ...
 
 
 class Model(ABC):

@@ -6,15 +6,18 @@ decaying and final mesons, lambda the phase-space function eq. (6) with m_Z' -> 
 
 - Z' with couplings g_{L,R}^{(d)} of dimension d (eq. (2)), g_V = g_R + g_L, g_A = g_R - g_L:
   B -> K Z' eqs. (3)-(5) (only g_V), B -> K* Z' eqs. (7)-(9) with F_V, F_A, F_T, F_T5 of
-  eqs. (10)-(13);
+  eqs. (10)-(13), computed by :mod:`fitkit.theory.narrow` (the physics is written once there);
+  the transverse axial term of eq. (11) has no factor lambda (see :func:`width_b_to_zprime`);
 - ALP with derivative couplings (eq. (14)), F_V = 2 f / |g_V|, F_A = 2 f / |g_A|:
   B -> K a eq. (15) (only g_V), B -> K* a eq. (16) (only g_A).
 
 The text rendering of 003 garbles three exponents; the formulas here are the standard ones
 they abbreviate: eq. (3) reads lambda^{3/2} f_+^2 (the rendering shows "lambda_{f+}^3"),
-eq. (4) lambda^{3/2} f_T^2, eq. (8) has m_B^3 (rendering "m_B m_B^2"). They follow from the
-two-body width Gamma = |p_K| / (8 pi m_B^2) |M|^2 with |p_K| = m_B lambda^{1/2} / 2 and
-the B -> K matrix elements, and eq. (3) is checked against that in the tests.
+eq. (4) lambda^{3/2} f_T^2, eq. (8) has m_B^3 (rendering "m_B m_B^2"), and eq. (11) has
+(1 + m_V/m_B)^2 A1^2 without lambda. They follow from the two-body width
+Gamma = |p_K| / (8 pi m_B^2) |M|^2 with |p_K| = m_B lambda^{1/2} / 2 and the B -> K(*) matrix
+elements; tests/models/test_light_invisible.py checks eq. (3) and the B -> K* rates against an
+independent helicity-amplitude evaluation.
 
 Form factors come from the theory engine, :func:`fitkit.theory.formfactors.form_factors`
 (B -> K: GRvDV 2023, ref. [76] of 003; B -> K*: BSZ 2015, ref. [77] of 003, which is what
@@ -53,12 +56,14 @@ from fitkit.constants import (
     M_KPLUS,
     M_KSTAR0,
     M_KSTARPLUS,
+    SM_BR_KNUNU,
     TAU_B0,
     TAU_BPLUS,
 )
 from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
 from fitkit.models.base import Model, Parameter, as_points
+from fitkit.theory import narrow
 from fitkit.theory.formfactors import form_factors
 
 __all__ = [
@@ -66,8 +71,8 @@ __all__ = [
     "SM_BR_KNUNU",
     "phase_space_lambda",
     "line_in_true_bins",
-    "width_b_to_k_zprime",
-    "width_b_to_kstar_zprime",
+    "NARROW_CHANNEL",
+    "width_b_to_zprime",
     "width_b_to_k_alp",
     "width_b_to_kstar_alp",
     "SignalStrength",
@@ -85,11 +90,7 @@ CHANNELS: dict[str, tuple[float, float, float, str]] = {
     "B0->K*0": (M_B0, M_KSTAR0, TAU_B0, "K*"),
 }
 
-
-#: SM BR(B -> K(*) nu nubar) used when a card gives none: B+ -> K+ from HPQCD (arXiv:2207.13371,
-#: 003 ref. [67], the normalisation of Belle II's mu = 1); B -> K* from flavio 2.7.1
-#: (``sm_prediction('BR(B0->K*nunu)')``), the SM expectation of the BaBar card.
-SM_BR_KNUNU: dict[str, float] = {"K": 4.97e-6, "K*": 9.81e-6}
+# SM_BR_KNUNU (SM BR(B -> K(*) nu nubar), HPQCD / flavio) lives in fitkit.constants, re-exported here.
 
 
 def phase_space_lambda(m_b: float, m_k: float, m_x: np.ndarray) -> np.ndarray:
@@ -111,51 +112,28 @@ def _ff(kind: str, q2: np.ndarray) -> dict[str, np.ndarray]:
     return form_factors("B->K" if kind == "K" else "B->K*", q2)
 
 
-def width_b_to_k_zprime(m_b: float, m_k: float, m_z: np.ndarray, g_v: np.ndarray, dim: int, lam_np: float = 1000.0) -> np.ndarray:
-    """Gamma(B -> K Z') in GeV, 003 eqs. (3)-(5), for a vector coupling g_V of dimension ``dim``.
+#: Channel names of :mod:`fitkit.theory.narrow` per channel of :data:`CHANNELS`.
+NARROW_CHANNEL: dict[str, str] = {"B+->K+": "B+->K", "B0->K0": "B0->K", "B+->K*+": "B+->K*", "B0->K*0": "B0->K*"}
 
-    ``lam_np`` is the scale Lambda (GeV) of the dim-5 and dim-6 operators of eq. (2).
+
+def width_b_to_zprime(channel: str, m_z: np.ndarray, g_l: np.ndarray, g_r: np.ndarray, dim: int, lam_np: float = 1000.0) -> np.ndarray:
+    """Gamma(B -> K(*) Z') in GeV for couplings of dimension ``dim`` (003 eq. (2)), from the theory layer.
+
+    ``channel`` is a key of :data:`CHANNELS`. Dimension 4: 003 eqs. (3), (7) with (10), (11);
+    dimension 5: eqs. (4), (8), (12), (13); dimension 6: eqs. (5), (9). The physics is written
+    once, in :mod:`fitkit.theory.narrow` (:func:`~fitkit.theory.narrow.width_b_to_vector` and its
+    dim-5/dim-6 variants); note that the transverse axial term of eq. (11) carries no lambda
+    there (the amplitude (m_B + m_V) A1 survives at zero recoil; the rendered 003 text shows
+    lambda on it, which made the axial rate 0.8/6.3/20/46 % too low at m = 1/2/3/4 GeV).
+    ``lam_np`` is the scale Lambda (GeV) of the dim-5 and dim-6 operators.
     """
-    m_z = np.asarray(m_z, float)
-    lam = phase_space_lambda(m_b, m_k, m_z)
-    q2 = m_z**2
-    ff = _ff("K", q2)
-    g2 = np.abs(g_v) ** 2
-    if dim == 4:  # eq. (3)
-        return g2 * m_b**3 / (64 * math.pi * m_z**2) * lam**1.5 * ff["f+"] ** 2
-    if dim == 5:  # eq. (4)
-        return g2 * m_b * m_z**2 / (16 * math.pi * lam_np**2) * (1 + m_k / m_b) ** -2 * lam**1.5 * ff["fT"] ** 2
-    if dim == 6:  # eq. (5)
-        return g2 * m_b**3 * m_z**2 / (64 * math.pi * lam_np**4) * lam**1.5 * ff["f+"] ** 2
-    raise InputError(f"dimension must be 4, 5 or 6, got {dim}", field="options.dim")
-
-
-def _kstar_functions(m_b: float, m_v: float, m_z: np.ndarray) -> dict[str, np.ndarray]:
-    """003 eqs. (10)-(13): F_V, F_A, F_T, F_T5 at q^2 = m_Z'^2."""
-    lam = phase_space_lambda(m_b, m_v, m_z)
-    q2 = m_z**2
-    ff = _ff("K*", q2)
-    f_v = lam * (1 + m_v / m_b) ** -2 * ff["V"] ** 2  # eq. (10)
-    f_a = lam * (1 + m_v / m_b) ** 2 * ff["A1"] ** 2 + 32 * m_v**2 / q2 * ff["A12"] ** 2  # eq. (11)
-    f_t = lam * ff["T1"] ** 2  # eq. (12)
-    f_t5 = (1 - m_v**2 / m_b**2) ** 2 * ff["T2"] ** 2 + 8 * m_v**2 * q2 / (m_b**2 * (m_b + m_v) ** 2) * ff["T23"] ** 2  # eq. (13)
-    return {"lam": lam, "FV": f_v, "FA": f_a, "FT": f_t, "FT5": f_t5}
-
-
-def width_b_to_kstar_zprime(
-    m_b: float, m_v: float, m_z: np.ndarray, g_v: np.ndarray, g_a: np.ndarray, dim: int, lam_np: float = 1000.0
-) -> np.ndarray:
-    """Gamma(B -> K* Z') in GeV, 003 eqs. (7)-(9) with the functions of eqs. (10)-(13)."""
-    m_z = np.asarray(m_z, float)
-    f = _kstar_functions(m_b, m_v, m_z)
-    gv2, ga2 = np.abs(g_v) ** 2, np.abs(g_a) ** 2
-    root = np.sqrt(f["lam"])
-    if dim == 4:  # eq. (7)
-        return m_b / (32 * math.pi) * root * (gv2 * f["FV"] + ga2 * f["FA"])
-    if dim == 5:  # eq. (8)
-        return m_b**3 / (8 * math.pi * lam_np**2) * root * (gv2 * f["FT"] + ga2 * f["FT5"])
-    if dim == 6:  # eq. (9)
-        return m_b * m_z**4 / (32 * math.pi * lam_np**4) * root * (gv2 * f["FV"] + ga2 * f["FA"])
+    name = NARROW_CHANNEL[channel]
+    if dim == 4:
+        return narrow.width_b_to_vector(name, m_z, g_l, g_r)
+    if dim == 5:
+        return narrow.width_b_to_vector_dim5(name, m_z, g_l, g_r, lam_np)
+    if dim == 6:
+        return narrow.width_b_to_vector_dim6(name, m_z, g_l, g_r, lam_np)
     raise InputError(f"dimension must be 4, 5 or 6, got {dim}", field="options.dim")
 
 
@@ -318,15 +296,10 @@ class ZPrime(_InvisibleBase):
 
     def branching_ratios(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         p = as_points({"g_L": 0.0, "g_R": 0.0, **params})
-        g_v, g_a = p["g_R"] + p["g_L"], p["g_R"] - p["g_L"]
-        out = {}
-        for ch, (m_b, m_f, tau, kind) in CHANNELS.items():
-            if kind == "K":
-                w = width_b_to_k_zprime(m_b, m_f, p["m_Zp"], g_v, self.dim, self.lam_np)
-            else:
-                w = width_b_to_kstar_zprime(m_b, m_f, p["m_Zp"], g_v, g_a, self.dim, self.lam_np)
-            out[ch] = _to_br(w, tau)
-        return out
+        return {
+            ch: _to_br(width_b_to_zprime(ch, p["m_Zp"], p["g_L"], p["g_R"], self.dim, self.lam_np), tau)
+            for ch, (_m_b, _m_f, tau, _kind) in CHANNELS.items()
+        }
 
     def sm_point(self) -> dict[str, float]:
         return {"g_L": 0.0, "g_R": 0.0}

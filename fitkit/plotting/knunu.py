@@ -1,4 +1,4 @@
-"""Plots of the B -> K(*) X analyses (003 Figs. 1, 2 and 5) from a :func:`fitkit.inference.light_x.light_x_analysis` result.
+"""Plots of the B -> K(*) X analyses (003 Figs. 1, 2 and 5) from a :func:`fitkit.analyses.paper003.light_x.light_x_analysis` result.
 
 - :func:`plot_light_x`: best-fit BR(B+ -> K+ X) with its 1 sigma band vs m_X for the Belle II fits
   (maps, 003's Gaussian) and the combination (003 Figs. 1 left and 5), the local significance,

@@ -7,7 +7,10 @@ Each row recomputes its fitkit value with :mod:`fitkit.constraints`. Statements 
 - 002's B_s mixing and ΔM_K statements need |E^{0,Z}| about π times the appendix-B coupling
   of :mod:`fitkit.models.dark_z.couplings` (Δ_mix and ΔM_K^NP scale with its square); the rows
   marked "diagnostic" evaluate fitkit with E^{0,Z} x π (eps_Z x π, equivalently) and land on
-  002's numbers, which suggests a 64π instead of 64π^2 in 002's numerical (B.7);
+  002's numbers, which suggests a 64π instead of 64π^2 in 002's numerical (B.7); the printed
+  (B.7) itself is exactly -eps_Z x the Buchalla-Buras-Lautenbacher Z penguin (kernel
+  -8 [C_0(x_j^2) - C_0(x_1^2)]; |E^{0,Z}_L(b -> s)| = 1.1389e-4 eps_Z at alpha(0), 1.203e-4 in
+  fitkit's alpha_e(mu_b) scheme, issue 14), so the factor is in 002's numbers, not in appendix B;
 - 002 Fig. 5 finds B -> K(*) νν̄ far below the limits; with the rate (4.10)-(4.13) and the same
   E^{0,Z}, the longitudinal enhancement (m_B/M_ZD)^2 makes B -> K Z_D(-> νν̄) and K -> π Z_D
   exceed the limits for light Z_D in all three cases (see :mod:`fitkit.constraints.b_knunu`);

@@ -29,8 +29,8 @@ def conventions_table() -> list[dict[str, float | str]]:
         out.append(
             {
                 "convention": conv,
-                "chi2_sm_all": GaussianChi2(cat.select(tags=["bsll"]), sm, asymmetric_errors=conv)(),
-                "chi2_sm_muon": GaussianChi2(cat.select(tags=["bsll", "muon"]), sm, asymmetric_errors=conv)(),
+                "chi2_sm_all": GaussianChi2(cat.select(tags=["table1-002"], include_superseded=True), sm, asymmetric_errors=conv)(),
+                "chi2_sm_muon": GaussianChi2(cat.select(tags=["table1-002", "muon"], include_superseded=True), sm, asymmetric_errors=conv)(),
             }
         )
     return out

@@ -1,6 +1,6 @@
 """003 (light new physics in B -> K(*) nu nubar): the printed numbers recomputed by fitkit.
 
-Rows are computed live by :func:`fitkit.inference.light_x.light_x_analysis` on the published
+Rows are computed live by :func:`fitkit.analyses.paper003.light_x.light_x_analysis` on the published
 Belle II likelihood (HEPData 10.17182/hepdata.166082; the simplified card of data/ when it is not
 available) with a 48-point mass grid (every 0.1 GeV; ``fitkit knunu scan`` makes the 100-point
 scan and the toys). Documented differences (row notes):
@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from fitkit.analyses.paper003.light_x import light_x_analysis
 from fitkit.data.registry import dataset_dir
 from fitkit.errors import InputError
-from fitkit.inference.light_x import light_x_analysis
 from fitkit.likelihood.belle2_knunu import BR_SM, DATASET
 from fitkit.likelihood.counting import counting_cards, counting_likelihood
 from fitkit.reproduce.row import Row, check

@@ -21,7 +21,7 @@ _FILE = "002_8de271d8e1e07e0c.txt"
 def rows() -> list[Row]:
     """One row per Table-1 observable: printed SM expectation vs native fitkit SM (10 %)."""
     out = []
-    for m in Catalog(default_data_dir() / "bsll").select(tags=["bsll", "table1-002"]):
+    for m in Catalog(default_data_dir() / "bsll").select(tags=["bsll", "table1-002"], include_superseded=True):
         if m.sm is None or m.q2 is None:
             continue
         value = float(predict(m.observable, m.q2)[0])

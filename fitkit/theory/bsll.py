@@ -30,10 +30,13 @@ arXiv:1503.05534 eqs. (2.6)-(2.7)) so that no 1/lambda appears::
 with C_i+ = C_i + C_i', C_i- = C_i - C_i', and dGamma/dq2 = 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c)
 from the angular coefficients J1s, J1c, J2s, J2c of 0811.1214 eq. (3.13).
 
-C7eff (with its O(alpha_s) shift from O_{1,2,8} at q^2 = 0), C9eff(q^2) and C10 of the SM come
-from :mod:`fitkit.theory.wilson_sm`; m_b is the MS-bar mass at mu_b = 4.8 GeV. Not included:
-QCD-factorisation corrections (spectator scattering, hep-ph/0106067) and the O(alpha_s)
-corrections to C9; the measured differences to flavio are in tests/theory/test_bsll_flavio.py.
+C7eff (with its O(alpha_s) shift from O_{1,2} at q^2 = 0 and from O_8 at q^2), C9eff(q^2) (with
+the O(alpha_s) O_8 term) and C10 of the SM come from :mod:`fitkit.theory.wilson_sm`; m_b is the
+MS-bar mass at mu_b = 4.8 GeV. B_s -> phi is the time-integrated rate with B_s mixing (y_s).
+Not included: QCD-factorisation corrections (spectator scattering and weak annihilation,
+hep-ph/0106067; they matter for B -> K* below ~1.5 GeV^2, where fitkit is 3-8 % low) and the
+two-loop O_1, O_2 matrix elements at q^2 != 0 (wilson_sm.py); the measured differences to flavio
+are in tests/theory/test_bsll_precision.py and test_bsll_flavio.py.
 
 Rates are those of the b -> s (B-bar) decay; for real new-physics coefficients they equal the
 CP average up to O(Im xi_u/xi_t) ~ 10^-3. A complex phase that is CP-even (a Breit-Wigner
@@ -43,7 +46,7 @@ conjugate it (an O(Im Y Im δC9) difference, below 0.1 % of chi^2 in the benchma
 Example:
     >>> q2 = np.array([[1.0, 4.0]])
     >>> [round(float(x) * 1e8, 3) for x in dbr_dq2(("B+", "K"), "mu", q2)[0]]
-    [3.626, 3.62]
+    [3.613, 3.612]
 """
 
 from __future__ import annotations
@@ -73,7 +76,14 @@ from fitkit.constants import (
 )
 from fitkit.theory.formfactors import form_factors
 from fitkit.theory.kinematics import beta_lepton, kallen
-from fitkit.theory.wilson_sm import MU_B, c9_eff_interp, cl_sm, delta_c7, sm_coefficients
+from fitkit.theory.wilson_sm import (
+    MU_B,
+    c9_eff_interp,
+    cl_sm,
+    delta_c7_q2,
+    delta_c9_o8,
+    sm_coefficients,
+)
 
 __all__ = [
     "Channel",
@@ -91,8 +101,15 @@ __all__ = [
 WC_KEYS: tuple[str, ...] = ("C7", "C7p", "C9", "C9p", "C10", "C10p")
 
 
+#: y_s = Delta Gamma_s / (2 Gamma_s) of the B_s system: PDG 2024 (HFLAV evaluation),
+#: Delta Gamma_s / Gamma_s = 0.128 +- 0.007 (flavio 2.7.1 uses HFAG 2016, 0.129; the rates differ
+#: by < 0.1 %).
+Y_S: float = 0.5 * 0.128
+
+
 class Channel(NamedTuple):
-    """An exclusive H1 -> H2 transition: masses (GeV), lifetime of H1 (s), form-factor set, kind."""
+    """An exclusive H1 -> H2 transition: masses (GeV), lifetime of H1 (s), form-factor set, kind,
+    and y = Delta Gamma / (2 Gamma) of a neutral H1 that mixes (B_s; 0 otherwise)."""
 
     initial: str
     final: str
@@ -101,6 +118,7 @@ class Channel(NamedTuple):
     tau: float
     transition: str
     kind: str  # "P" (pseudoscalar) or "V" (vector)
+    y: float = 0.0
 
 
 EXCLUSIVE_CHANNELS: dict[tuple[str, str], Channel] = {
@@ -108,7 +126,7 @@ EXCLUSIVE_CHANNELS: dict[tuple[str, str], Channel] = {
     ("B0", "K"): Channel("B0", "K", M_B0, M_K0, TAU_B0, "B->K", "P"),
     ("B0", "K*"): Channel("B0", "K*", M_B0, M_KSTAR0, TAU_B0, "B->K*", "V"),
     ("B+", "K*"): Channel("B+", "K*", M_BPLUS, M_KSTARPLUS, TAU_BPLUS, "B->K*", "V"),
-    ("Bs", "phi"): Channel("Bs", "phi", M_BS, M_PHI, TAU_BS, "Bs->phi", "V"),
+    ("Bs", "phi"): Channel("Bs", "phi", M_BS, M_PHI, TAU_BS, "Bs->phi", "V", Y_S),
 }
 
 
@@ -154,8 +172,8 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = No
         had["c7_sm"] = np.zeros_like(q2s)
         had["c10_sm"] = -had["c9_sm"]
     else:
-        had["c9_sm"] = c9_eff_interp(q2s, MU_B)
-        had["c7_sm"] = np.full_like(q2s, sm.C7eff + delta_c7(MU_B), dtype=complex)
+        had["c9_sm"] = c9_eff_interp(q2s, MU_B) + delta_c9_o8(q2s, MU_B)
+        had["c7_sm"] = sm.C7eff + delta_c7_q2(q2s, MU_B)
         had["c10_sm"] = np.full_like(q2s, sm.C10)
     mb = sm.m_b_msbar
     if ch.kind == "P":
@@ -255,15 +273,22 @@ def dgamma_dq2(ch: Channel, had: Mapping[str, np.ndarray], c: Mapping[str, np.nd
     xx_0 = (zero9 * (c9r - c9pr) + zero7 * (c7r - c7pr)) ** 2 + (zero9 * (c9i - c9pi) + zero7 * (c7i - c7pi)) ** 2
     a10p = (c10r + c10pr) ** 2 + (c10i + c10pi) ** 2
     a10m = (c10r - c10pr) ** 2 + (c10i - c10pi) ** 2
-    yy_t = perp9 * perp9 * a10p + par9 * par9 * a10m
     yy_0 = zero9 * zero9 * a10m
-    xx_t = xx_perp + xx_par
     b2 = beta * beta
+    # B_s mixing, time-integrated rate (Descotes-Genon, Virto, arXiv:1502.05509, eqs. (42), (48)):
+    # <dGamma/dq2> = [Gamma - y h]/(1 - y^2) with h = +Gamma for the CP-even amplitudes (A_0, A_par,
+    # A_t) and -Gamma for the CP-odd A_perp when the amplitudes carry no CP-violating phase (phi_s
+    # ~ 0), i.e. each CP eigen-amplitude is weighted by 1/(1 + eta_CP y); y = 0 for B+ and B0.
+    # Exact for real Wilson coefficients; complex ones enter at O(y Im C/|C|).
+    even, odd = 1.0 / (1.0 + ch.y), 1.0 / (1.0 - ch.y)
+    xx_t = odd * xx_perp + even * xx_par
+    yy_t = odd * perp9 * perp9 * a10p + even * par9 * par9 * a10m
+    xx_0, yy_0 = even * xx_0, even * yy_0
     out = (xx_t + yy_t) * (6.0 + 2.0 * b2) / 4.0 + (xx_0 + yy_0) * (3.0 + b2) / 2.0
     if m_l > 0.0:
         r = m_l * m_l / q2
         # 4 m^2/q^2 Re(A^L A^R*) terms and the timelike amplitude (0811.1214 eq. (3.13))
-        out = out + 6.0 * r * (xx_t - yy_t) + 3.0 * r * (had["time"] ** 2 * a10m + 2.0 * (xx_0 - yy_0))
+        out = out + 6.0 * r * (xx_t - yy_t) + 3.0 * r * (even * had["time"] ** 2 * a10m + 2.0 * (xx_0 - yy_0))
     return had["n2"] * out
 
 

@@ -27,6 +27,8 @@ Rates for the couplings of 003 eq. (2), L ⊃ g_L^{(4)} V_mu (s-bar gamma^mu P_L
   factor lambda (the S-wave amplitude H_+- = g_A (m_B + m_V) A1/2 does not vanish at zero
   recoil; the rendered text of 003 shows lambda_* there); dimension 5: 003 eqs. (8), (12), (13);
   dimension 6: 003 eq. (9), i.e. dimension 4 with g -> g M_V^2/Lambda^2.
+- B_s -> phi V: the "width" is the time-integrated one, BR = Gamma tau_Bs, with the CP-even and
+  CP-odd helicity combinations weighted by 1/(1 +- y_s) as in :func:`fitkit.theory.bsll.dgamma_dq2`.
 
 Example:
     >>> round(float(gaussian_bin_fraction(1.0, 0.9, 1.21, 0.002)[0]), 6)
@@ -104,7 +106,10 @@ def _vector_helicity_sum(ch: Channel, ms, q2, lam, gv, ga, ff) -> np.ndarray:
     h0 = -4.0 * ga * mB * mV * ff["A12"] / ms
     h_a = 0.5 * ga * (mB + mV) * ff["A1"]
     h_v = gv * np.sqrt(lam) * ff["V"] / (2.0 * (mB + mV))
-    return np.abs(h0) ** 2 + 2.0 * (np.abs(h_a) ** 2 + np.abs(h_v) ** 2)
+    # B_s: time-integrated, the CP-even (H_0, A_par ~ h_a) and CP-odd (A_perp ~ h_v) parts
+    # weighted by 1/(1 + y_s) and 1/(1 - y_s) (arXiv:1502.05509 eq. (48); bsll.dgamma_dq2)
+    even, odd = 1.0 / (1.0 + ch.y), 1.0 / (1.0 - ch.y)
+    return even * (np.abs(h0) ** 2 + 2.0 * np.abs(h_a) ** 2) + odd * 2.0 * np.abs(h_v) ** 2
 
 
 def width_b_to_vector(channel: str, mass, g_L, g_R) -> np.ndarray:
@@ -157,7 +162,8 @@ def width_b_to_vector_dim5(channel: str, mass, g_L, g_R, Lambda) -> np.ndarray:
     else:
         f_t = lam_hat * ff["T1"] ** 2
         f_t5 = (1 - mM**2 / mB**2) ** 2 * ff["T2"] ** 2 + 8 * mM**2 * q2 / (mB**2 * (mB + mM) ** 2) * ff["T23"] ** 2
-        gamma = mB**3 / (8 * np.pi * L2) * np.sqrt(lam_hat) * (np.abs(gv) ** 2 * f_t + np.abs(ga) ** 2 * f_t5)
+        even, odd = 1.0 / (1.0 + ch.y), 1.0 / (1.0 - ch.y)  # B_s mixing, as in _vector_helicity_sum
+        gamma = mB**3 / (8 * np.pi * L2) * np.sqrt(lam_hat) * (odd * np.abs(gv) ** 2 * f_t + even * np.abs(ga) ** 2 * f_t5)
     return np.where(open_, gamma, 0.0)
 
 

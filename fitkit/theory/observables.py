@@ -18,7 +18,7 @@ Two ways to predict:
 
 Example:
     >>> round(float(predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))[0]) * 1e8, 2)
-    3.62
+    3.61
     >>> shift = constant_wc({"C9": -1.0})
     >>> r = predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0), shift) / predict("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))
     >>> round(float(r[0]), 3)

@@ -29,6 +29,10 @@ def fitdefs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return d
 
 
+#: The data selection of likelihoods/darkz-A.yaml (a pinned paper fit: its cards by id).
+DATA = next(ln for ln in (Path(__file__).resolve().parents[2] / "likelihoods" / "darkz-A.yaml").read_text().splitlines() if ln.startswith("data:"))
+
+
 def _variant(fitdefs: Path, name: str, old: str, new: str) -> Path:
     text = (fitdefs / "darkz-A.yaml").read_text()
     assert old in text
@@ -57,12 +61,15 @@ def test_missing_data_dir_even_for_help(tmp_path: Path) -> None:
     [
         ("convention: physical}", "convention: physical, n_nu: abc}", "field options.n_nu"),
         ("convention: physical}", "convention: bogus}", "field options.convention"),
-        ("data: {tags: [bsll]}", "data: {tags: [[bsll]]}", "field data.tags.0"),
+        ("convention: physical}", "convention: physical, f_inv: abc}", "field options.f_inv"),
+        ("convention: physical}", "convention: physical, nwa: maybe}", "field options.nwa"),
+        ("convention: physical}", "convention: physical, n_nu: -3}", "field options.n_nu"),
+        (DATA, DATA.replace("tags: [table1-002]", "tags: [[table1-002]]"), "field data.tags.0"),
         ("grid: {M_ZD: 90", "grid: {M_ZD: -3", "field fit.grid.M_ZD"),
         ("points: [60, 40], method: grid}\n  - {x: M_ZD, y: eps,", "points: [60, 1], method: grid}\n  - {x: M_ZD, y: eps,", "field scans.0.points.1"),
         ("{x: M_ZD, y: eps_Z,", "{x: M_ZD, y: M_ZD,", "field scans.0"),
     ],
-    ids=["n_nu-abc", "convention-bogus", "tags-nested", "grid-negative", "scan-points-1", "scan-same-axes"],
+    ids=["n_nu-abc", "convention-bogus", "f_inv-abc", "nwa-maybe", "n_nu-negative", "tags-nested", "grid-negative", "scan-points-1", "scan-same-axes"],
 )
 def test_bad_fit_definition(fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, field: str) -> None:
     path = _variant(fitdefs, "bad", old, new)
@@ -231,11 +238,12 @@ def test_measurement_id_in_two_cards(data_dir: Path, workdir: Path, capsys: pyte
         ("model: darkz-A", "model: darkz-Q", ("field model", "unknown model")),
         ("M_ZD: {start: 0.0101,", "M_ZD: {start: 5.0,", ("entry M_ZD", "field parameters.start", "outside bounds")),
         ("  eps: {start", "  m_nope: {start: 1.0}\n  eps: {start", ("entry m_nope", "field parameters", "unknown parameter")),
-        ("data: {tags: [bsll]}", "terms: [{type: nonsense}]", ("field terms.type", "unknown likelihood term type")),
-        ("data: {tags: [bsll]}", "data: {cards: [no_such_card]}", ("unknown card id(s): no_such_card",)),
-        ("data: {tags: [bsll]}", "data: {tag: [bsll]}", ("field data.tag", "unknown field")),
+        (DATA, "terms: [{type: nonsense}]", ("field terms.type", "unknown likelihood term type")),
+        (DATA, "data: {cards: [no_such_card]}", ("unknown card id(s): no_such_card",)),
+        (DATA, "data: {tag: [bsll]}", ("field data.tag", "unknown field")),
+        (DATA, DATA.replace("}", ", exclude_ids: [nope]}"), ("field exclude_ids", "nope")),
     ],
-    ids=["model", "start-outside-bounds", "unknown-parameter", "term-type", "selection-card", "selection-key"],
+    ids=["model", "start-outside-bounds", "unknown-parameter", "term-type", "selection-card", "selection-key", "exclude-unknown-id"],
 )
 def test_data_validate_checks_what_fit_checks(
     fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, needles: tuple[str, ...]
@@ -276,7 +284,7 @@ def test_yaml_alias_bomb_in_a_card_is_refused(data_dir: Path, workdir: Path, cap
 
 
 def test_yaml_alias_in_a_fit_definition_is_refused(fitdefs: Path, workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _variant(fitdefs, "alias", "data: {tags: [bsll]}", "data: &sel {tags: [bsll]}\nsame: *sel")
+    path = _variant(fitdefs, "alias", DATA, "data: &sel {tags: [bsll]}\nsame: *sel")
     fails(["chi2", "alias"], capsys, str(path), "anchors and aliases")
 
 

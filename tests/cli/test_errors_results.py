@@ -28,7 +28,7 @@ def test_run_updates_summary_removes_stale_outputs_and_temporaries(workdir: Path
     assert set(summary) == {"other-fit", "bsll-sm"}
     assert summary["bsll-sm"]["status"] == "complete" and summary["other-fit"]["chi2_min"] == 1.0
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == ["bsll-sm/fit.json", "bsll-sm/mine.txt", "bsll-sm/pulls.png", "summary.json"]
+    assert files == ["bsll-sm/fit.json", "bsll-sm/mine.txt", "bsll-sm/pulls.png", "index.html", "summary.json"]
     for f in ("bsll-sm/fit.json", "bsll-sm/pulls.png", "summary.json"):
         assert stat.S_IMODE((out / f).stat().st_mode) == 0o644, f
 
@@ -91,7 +91,7 @@ def test_fit_json_of_a_poisson_likelihood(
     assert r["significance_global"] == 2.5 and r["toys_result"] == str(toys)
     code, out, err = _run(["fit", "mu-capped"], capsys)
     assert code == 0, err
-    assert "at upper bound" in out and "n/a (Poisson likelihood" in out
+    assert "at upper bound" in out and "n/a (Poisson likelihood" in out and "-2 ln L_min" in out and "chi2_min" not in out
     assert sorted(p.name for p in workdir.iterdir()) == ["toys.json"]
 
 

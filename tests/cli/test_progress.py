@@ -129,5 +129,5 @@ def test_toy_progress_reaches_the_callback(monkeypatch):
 
     monkeypatch.setattr(toys, "toy_chunk", lambda *args: np.zeros((len(args[5]), 2)))
     calls = []
-    res = toys.run_toys("unused", np.linspace(0, 4, 5), {}, n_toys=60, chunk=25, progress=lambda d, n: calls.append((d, n)))
+    res = toys.run_toys("unused", np.linspace(0, 4, 5), np.zeros((5, 3)), {}, n_toys=60, chunk=25, progress=lambda d, n: calls.append((d, n)))
     assert calls == [(25, 60), (50, 60), (60, 60)] and len(res.z_max) == 60

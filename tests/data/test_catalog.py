@@ -10,10 +10,10 @@ from fitkit.data.observables import parse_observable
 
 def test_table1_has_27_observables_21_muon() -> None:
     cat = Catalog()
-    ms = cat.select(tags=["bsll"])
+    ms = cat.select(tags=["table1-002"], include_superseded=True)
     assert len(ms) == 27
-    assert len(cat.select(tags=["bsll", "muon"])) == 21
-    assert len(cat.select(tags=["bsll", "electron"])) == 6
+    assert len(cat.select(tags=["table1-002", "muon"], include_superseded=True)) == 21
+    assert len(cat.select(tags=["table1-002", "electron"], include_superseded=True)) == 6
     assert all(m.sm is not None and m.sm_error > 0 for m in ms)
 
 
@@ -24,5 +24,5 @@ def test_missing_row_is_lhcb_2014_kmumu_5_6() -> None:
 
 
 def test_leptons_match_observables() -> None:
-    for m in Catalog().select(tags=["bsll"]):
+    for m in Catalog().select(tags=["table1-002"], include_superseded=True):
         assert parse_observable(m.observable).lepton == m.lepton

@@ -56,3 +56,31 @@ def test_not_a_mapping(tmp_path: Path) -> None:
     p.write_text("- 1\n- 2\n")
     with pytest.raises(InputError, match="a.yaml: expected a YAML mapping"):
         read_yaml(p)
+
+
+def test_duplicate_keys_refused(tmp_path: Path) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("a: 1\nb: {c: 1, c: 2}\n")
+    with pytest.raises(InputError, match="a.yaml: malformed YAML: duplicate key 'c' at line 2"):
+        read_yaml(p)
+
+
+def test_every_yaml_file_of_the_repository_loads() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "data").rglob("*.yaml")), *sorted((root / "likelihoods").glob("*.yaml"))]
+    assert len(files) > 30
+    for p in files:
+        assert isinstance(read_yaml(p), dict)
+
+
+def test_duplicate_keys_refused_whatever_the_constructors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Libraries (flavio) replace SafeLoader's mapping constructor; the check is on the parsed nodes."""
+    import yaml
+
+    table = dict(yaml.SafeLoader.yaml_constructors)
+    table["tag:yaml.org,2002:map"] = lambda loader, node: dict(loader.construct_pairs(node))
+    monkeypatch.setattr(yaml.SafeLoader, "yaml_constructors", table)
+    p = tmp_path / "a.yaml"
+    p.write_text("a: 1\na: 2\n")
+    with pytest.raises(InputError, match="duplicate key 'a' at line 2"):
+        read_yaml(p)

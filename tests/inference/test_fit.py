@@ -43,7 +43,7 @@ def shift_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(models._registry(), "shift", ShiftModel)
     p = tmp_path / "shift.yaml"
     p.write_text(
-        "name: shift\nmodel: shift\ndata: {tags: [bsll, muon]}\n"
+        "name: shift\nmodel: shift\ndata: {tags: [table1-002, muon]}\n"
         "parameters:\n  a: {start: 0.1}\n"
         "fixed: {b: 0.0}\nfit: {grid: {a: 30}, starts: 2}\n"
     )
@@ -53,7 +53,7 @@ def shift_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_one_parameter_fit_matches_analytic_minimum(shift_fit) -> None:
     r = fit(shift_fit)
     # analytic: chi2(a) = sum ((1+a) s_i - x_i)^2 / sig_i^2 is quadratic away from the kinks of 'side'
-    ms = Catalog().select(tags=["bsll", "muon"])
+    ms = Catalog().select(tags=["table1-002", "muon"], include_superseded=True)
     a = np.linspace(-0.9, 2.0, 20001)
     chi2 = shift_fit.costs[0].batch({"a": a, "b": np.zeros_like(a)})
     assert r.parameters["a"].value == pytest.approx(a[np.argmin(chi2)], abs=1e-3)
@@ -98,7 +98,7 @@ def test_profile_scan_2d_grid_and_migrad_agree(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setitem(models._registry(), "shift", ShiftModel)
     p = tmp_path / "shift2.yaml"
     p.write_text(
-        "name: shift2\nmodel: shift\ndata: {tags: [bsll, muon]}\n"
+        "name: shift2\nmodel: shift\ndata: {tags: [table1-002, muon]}\n"
         "parameters:\n  a: {start: 0.0}\n  b: {start: 0.0}\nfit: {grid: {a: 15, b: 15}}\n"
     )
     problem = build_problem(load_definition(p))

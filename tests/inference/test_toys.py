@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from fitkit.analyses.paper003.light_x import line_templates, scan_light_x
 from fitkit.data.registry import dataset_dir
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan, toy_seeds
@@ -38,19 +39,20 @@ def test_gross_vitells_limits():
 def test_score_scan_tracks_the_likelihood_ratio(lk):
     """Near the Belle II excess the score Z and the profile LRT Z agree to ~10 %."""
     masses = np.array([1.0, 2.1, 3.5])
-    z, _ = score_scan(lk, lk.line_yields(masses) * 1e-6)
-    lrt = lk.scan_light_x(masses).z_local
+    z, _ = score_scan(lk, line_templates(lk, masses) * 1e-6)
+    lrt = scan_light_x(lk, masses).z_local
     assert np.allclose(z, lrt, rtol=0.15, atol=0.1)
 
 
 @pytest.mark.slow
 def test_serial_and_dask_toys_are_identical(lk):
     masses = np.linspace(0.5, 4.5, 9)
-    _, theta0 = score_scan(lk, lk.line_yields(masses) * 1e-6)
-    serial = run_toys(DIR, masses, theta0, n_toys=3, seed=11, chunk=2)
-    parallel = run_toys(DIR, masses, theta0, n_toys=3, seed=11, chunk=1, workers=2)
+    tpl = line_templates(lk, masses) * 1e-6
+    _, theta0 = score_scan(lk, tpl)
+    serial = run_toys(DIR, masses, tpl, theta0, n_toys=3, seed=11, chunk=2)
+    parallel = run_toys(DIR, masses, tpl, theta0, n_toys=3, seed=11, chunk=1, workers=2)
     assert np.array_equal(serial.z_max, parallel.z_max) and np.array_equal(serial.m_best, parallel.m_best)
-    other = run_toys(DIR, masses, theta0, n_toys=3, seed=12, chunk=3)
+    other = run_toys(DIR, masses, tpl, theta0, n_toys=3, seed=12, chunk=3)
     assert not np.array_equal(serial.z_max, other.z_max)
 
 
@@ -58,10 +60,10 @@ def test_serial_and_dask_toys_are_identical(lk):
 def test_scan_statistic_is_the_likelihood_ratio_at_the_excess(lk):
     """On the data the score overshoots (3.98 sigma); T is the profile LRT of the scan (3.63 sigma)."""
     masses = np.linspace(1.5, 2.7, 13)
-    templates = lk.line_yields(masses) * 1e-6
+    templates = line_templates(lk, masses) * 1e-6
     z, null = score_scan(lk, templates)
     t, j = scan_statistic(lk, templates, z, null)
-    lrt = lk.scan_light_x(masses[j : j + 1]).z_local[0]
+    lrt = scan_light_x(lk, masses[j : j + 1]).z_local[0]
     assert t == pytest.approx(lrt, abs=0.02) and t == pytest.approx(3.63, abs=0.05)
     assert z.max() > t + 0.2
     # below the refinement threshold the score itself is the statistic

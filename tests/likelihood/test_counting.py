@@ -223,15 +223,52 @@ def test_chi2_is_vectorised_and_kstar_threshold_switches_x_off():
 @pytest.mark.slow
 def test_belle2_fit_with_counting_external_is_the_profile_minimum():
     """The free fit with a callable external sits at the minimum of exact fixed-BR fits + chi2."""
+    from fitkit.analyses.paper003.light_x import line_templates
+    from fitkit.inference.template_scan import fit_template
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
 
     lk = Belle2Knunu(dataset_dir("belle2-knunu-2023"))
     ext = [counting_likelihood("K").external()]
-    tpl = lk.line_yields(np.array([2.1]))[0] * 1e-6
-    r = lk.fit_with_signal(tpl, external=ext, m_x=2.1)
+    tpl = line_templates(lk, np.array([2.1]))[0] * 1e-6
+    r = fit_template(lk, tpl, external=ext, m_x=2.1)
     b = r.values["br_np"]
-    fixed = [lk.fit_with_signal(tpl, br_free=False, br_value=b + d, external=ext, m_x=2.1, hesse=False, start=r.values).twice_nll for d in (-0.5, 0.0, 0.5)]
+    fixed = [fit_template(lk, tpl, br_free=False, br_value=b + d, external=ext, m_x=2.1, hesse=False, start=r.values).twice_nll for d in (-0.5, 0.0, 0.5)]
     assert fixed[1] == pytest.approx(r.twice_nll, abs=1e-3)
     assert min(fixed[0], fixed[2]) > fixed[1] - 1e-3
     curv = (fixed[0] + fixed[2] - 2 * fixed[1]) / 0.25  # d^2(chi2)/db^2 = 2 / err^2
     assert r.errors["br_np"] == pytest.approx(math.sqrt(2.0 / curv), rel=0.05)
+
+
+def test_counting_term_is_the_likelihood_and_its_pyhf_form():
+    """Term ``counting``: chi2(BR_X, m_X) of the K channels; batch = scalar; its pyhf export gives
+    the same -2 Delta ln L between two signal rates (pyhf's background Gaussian profiled by MIGRAD)."""
+    import pyhf
+
+    from fitkit.inference.profile import fit_nuisances
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.counting import build_counting_term
+    from fitkit.likelihood.pyhf_backend import PyhfCost
+    from fitkit.models import get_model
+
+    cost = build_counting_term({"kind": "K"}, get_model("invisible-x"), context=TermContext())
+    lk = counting_likelihood("K")
+    assert list(cost._parameters) == ["m_X", "BR_KX"]
+    assert cost(2.0, 1e-5) == pytest.approx(float(lk.chi2(1e-5, 2.0)), rel=1e-12)
+    b = cost.batch({"m_X": np.array([2.0, 2.0, 4.7]), "BR_KX": np.array([0.0, 1e-5, 1e-5])})
+    assert b.tolist() == pytest.approx([cost(2.0, 0.0), cost(2.0, 1e-5), cost(4.7, 1e-5)], rel=1e-12)
+    ws = pyhf.Workspace(cost.pyhf_workspace({"m_X": 2.0, "BR_KX": 1e-5}))
+    pc = PyhfCost(ws)
+    twice = [fit_nuisances(pc, fixed={"mu_np": k}).twice_nll for k in (0.0, 1.0)]
+    assert twice[1] - twice[0] == pytest.approx(cost(2.0, 1e-5) - cost(2.0, 0.0), abs=2e-3)
+
+
+@pytest.mark.parametrize(("spec", "field"), [({"kind": "B"}, "terms.kind"), ({"br": "nope"}, "terms.br"), ({"ids": ["nope"]}, "terms.ids")])
+def test_counting_term_errors_name_the_field(spec, field):
+    from fitkit.errors import InputError
+    from fitkit.likelihood import TermContext
+    from fitkit.likelihood.counting import build_counting_term
+    from fitkit.models import get_model
+
+    with pytest.raises(InputError) as info:
+        build_counting_term(spec, get_model("invisible-x"), context=TermContext(file="x.yaml"))
+    assert info.value.field == field and info.value.file == "x.yaml"

@@ -15,7 +15,7 @@ from fitkit.models import get_model
 
 @pytest.fixture(scope="module")
 def muon():
-    return Catalog().select(tags=["bsll", "muon"])
+    return Catalog().select(tags=["table1-002", "muon"], include_superseded=True)
 
 
 def test_chi2_by_hand(muon) -> None:
@@ -60,7 +60,7 @@ def test_costs_compose_by_plus(muon) -> None:
     convention=st.sampled_from(ASYMMETRIC_CONVENTIONS),
 )
 def test_chi2_is_nonnegative_and_vanishes_at_data(shifts: list[float], convention: str) -> None:
-    ms = Catalog().select(tags=["bsll"])
+    ms = Catalog().select(tags=["table1-002"], include_superseded=True)
     cost = GaussianChi2(ms, get_model("sm"), asymmetric_errors=convention)
     exp = np.array([m.value for m in ms])
     th = exp[None, :] * (1 + np.array(shifts)[:, None])

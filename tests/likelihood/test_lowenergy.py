@@ -15,7 +15,7 @@ from fitkit.inference.fit import batch_cost
 def test_lowenergy_term_adds_to_gaussian(tmp_path: Path) -> None:
     p = tmp_path / "c.yaml"
     p.write_text(
-        "name: c\nmodel: darkz-C\ndata: {tags: [bsll, muon]}\n"
+        "name: c\nmodel: darkz-C\ndata: {tags: [table1-002, muon]}\n"
         "terms: [{type: lowenergy, constraints: [w_width, g_minus_2]}]\n"
         "parameters:\n  M_ZD: {start: 0.1, bounds: [0.01, 2.0], scale: log}\n  g_mu: {start: 0.02}\n"
     )

@@ -58,13 +58,15 @@ def test_massless_lepton_limit(key):
         ref = had["g0"] * lam / 3.0 * (np.abs(fv) ** 2 + np.abs(fa) ** 2)
     else:
         amps = []
+        # B_s: CP-odd A_perp weighted by 1/(1 - y_s), CP-even by 1/(1 + y_s) (1502.05509 eq. (48))
+        odd, even = np.sqrt(1 / (1 - ch.y)), np.sqrt(1 / (1 + ch.y))
         for sgn in (-1, 1):  # L: C9 - C10, R: C9 + C10
             cp9, cm9 = c["C9"] + c["C9p"], c["C9"] - c["C9p"]
             cp10, cm10 = c["C10"] + c["C10p"], c["C10"] - c["C10p"]
             cp7, cm7 = c["C7"] + c["C7p"], c["C7"] - c["C7p"]
-            amps.append(had["perp9"] * (cp9 + sgn * cp10) + had["perp7"] * cp7)
-            amps.append(had["par9"] * (cm9 + sgn * cm10) + had["par7"] * cm7)
-            amps.append(had["zero9"] * (cm9 + sgn * cm10) + had["zero7"] * cm7)
+            amps.append(odd * (had["perp9"] * (cp9 + sgn * cp10) + had["perp7"] * cp7))
+            amps.append(even * (had["par9"] * (cm9 + sgn * cm10) + had["par7"] * cm7))
+            amps.append(even * (had["zero9"] * (cm9 + sgn * cm10) + had["zero7"] * cm7))
         ref = had["n2"] * sum(np.abs(a) ** 2 for a in amps)
     np.testing.assert_allclose(r0, ref, rtol=1e-12)
 

@@ -25,12 +25,23 @@ of 002 eq. (2.15)). :func:`monopole_vertex` therefore combines the couplings as
 h(q^2) = E^{2,A} q^2 - (E^{0,Z} + E^{2,Z} q^2): with eps = 1 it reproduces the SM photon penguin
 and with eps_Z = 1, M_ZD = M_Z the SM Z penguin, in sign and size (tests of ``wilson.py``).
 
+Coupling scheme (docs/conventions.md). Every electromagnetic coupling e of this model -- in
+the loop vertices (B.1)-(B.12), in the lepton couplings and in the normalisation of the Wilson
+coefficients (:mod:`fitkit.models.dark_z.wilson`) -- is e(mu_b) with alpha = :data:`ALPHA_DARKZ`,
+the alpha_e(mu_b = 4.8 GeV) of the b -> s l l engine
+(:func:`fitkit.theory.wilson_sm.sm_coefficients`, 1/132.12). eps and eps_Z are defined with
+this e. With a single alpha the SM limits are identities: eps_Z = 1, M_ZD = M_Z gives
+C10 = -C_0(x_t)/s_W^2 x r_tree with r_tree = pi alpha / (sqrt2 G_F s_W^2 c_W^2 M_Z^2) = 0.975
+the tree-level relation between G_F and alpha (1 at tree level; 0.975 with alpha(mu_b),
+MS-bar s_W^2 and M_Z). The earlier mixture (alpha(0) in the vertices, alpha(m_b) = 1/133 in
+the normalisation) gave -3.034 against -3.324.
+
 All functions broadcast over arrays of parameters (shape ``(n_points,)`` or ``(n_points, 1)``).
 
 Example:
     >>> c = penguin_couplings(eps=0.0, eps_Z=1e-3)
     >>> f"{c.E0Z_L.real:.3e}"  # GeV^0, b -> s, eps_Z = 1e-3
-    '1.139e-07'
+    '1.203e-07'
 """
 
 from __future__ import annotations
@@ -42,8 +53,10 @@ import numpy as np
 
 from fitkit import constants as K
 from fitkit.models.dark_z.inputs import electroweak, load_inputs
+from fitkit.theory.wilson_sm import MU_B, sm_coefficients
 
 __all__ = [
+    "ALPHA_DARKZ",
     "Transition",
     "TRANSITIONS",
     "PenguinCouplings",
@@ -58,6 +71,10 @@ __all__ = [
     "lepton_couplings",
     "neutrino_couplings",
 ]
+
+#: The one electromagnetic coupling of the model (module docstring): alpha_e(mu_b) of the
+#: b -> s l l engine, so that the Wilson coefficients and the rates share one normalisation.
+ALPHA_DARKZ: float = sm_coefficients(MU_B).alpha_e
 
 Transition = Literal["bs", "bd", "sd"]
 #: transition -> (incoming quark, outgoing quark); CKM columns d, s, b = 0, 1, 2.
@@ -225,18 +242,18 @@ def penguin_couplings(
     eps_Z: np.ndarray | float,
     *,
     transition: Transition = "bs",
-    alpha: float = K.ALPHA_EM_0,
+    alpha: float = ALPHA_DARKZ,
 ) -> PenguinCouplings:
     """The couplings of 002 eqs. (B.1)-(B.12) for kinetic mixing ``eps`` and mass mixing ``eps_Z``.
 
     Photon-type couplings (E^{2,A}, M^{1,A}) scale with eps, Z-type (E^{0,Z}, E^{2,Z}, M^{1,Z})
     with eps_Z; the arrays broadcast like ``eps`` and ``eps_Z``. ``alpha`` sets e in the loop
-    vertices (default alpha(0), the coupling of an on-shell light Z_D).
+    vertices (default :data:`ALPHA_DARKZ`, the scheme of the module docstring).
 
     Example:
         >>> c = penguin_couplings(eps=np.array([1e-4, 2e-4]), eps_Z=0.0)
         >>> np.round(c.E2A_L.real / 1e-12, 3).tolist()  # GeV^-2
-        [1.014, 2.027]
+        [1.071, 2.142]
     """
     u = _unit_couplings(transition, float(alpha))
     ea = np.asarray(eps, dtype=float)
@@ -258,7 +275,7 @@ def monopole_vertex(
     eps_Z: np.ndarray | float,
     *,
     transition: Transition = "bs",
-    alpha: float = K.ALPHA_EM_0,
+    alpha: float = ALPHA_DARKZ,
 ) -> np.ndarray:
     """Left-handed monopole vertex h(q^2) of L ⊃ h(q^2) (d̄_out γ^μ P_L d_in) Z_Dμ (dimensionless).
 
@@ -277,7 +294,7 @@ def lepton_couplings(
     eps_Z: np.ndarray | float,
     g_direct: np.ndarray | float = 0.0,
     *,
-    alpha: float = K.ALPHA_EM_0,
+    alpha: float = ALPHA_DARKZ,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vector and axial couplings (v, a) of L ⊃ Z_Dα ℓ̄ γ^α (v + a γ5) ℓ for a charged lepton.
 
@@ -291,7 +308,7 @@ def lepton_couplings(
     Example:
         >>> v, a = lepton_couplings(0.0, 1e-3)
         >>> round(float(v) * 1e5, 3), round(float(a) * 1e4, 3)
-        (-1.344, 1.795)
+        (-1.368, 1.829)
     """
     e, g, s, c = electroweak(alpha)
     eps = np.asarray(eps, dtype=float)
@@ -303,7 +320,7 @@ def lepton_couplings(
 
 
 def neutrino_couplings(
-    eps_Z: np.ndarray | float, *, alpha: float = K.ALPHA_EM_0
+    eps_Z: np.ndarray | float, *, alpha: float = ALPHA_DARKZ
 ) -> tuple[np.ndarray, np.ndarray]:
     """(v, a) of one neutrino flavour: eps_Z g/c_W T_3 P_L = g/(4 c_W) eps_Z (1 - γ5), eq. (2.5)."""
     _, g, _, c = electroweak(alpha)

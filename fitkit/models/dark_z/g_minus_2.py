@@ -24,6 +24,7 @@ import numpy as np
 from scipy.integrate import quad_vec
 
 from fitkit import constants as K
+from fitkit.models.dark_z.couplings import ALPHA_DARKZ
 from fitkit.models.dark_z.inputs import electroweak
 
 __all__ = ["DELTA_A_MU_EXP", "delta_a_mu", "a_mu_eq62", "a_mu_eq63"]
@@ -51,7 +52,7 @@ def delta_a_mu(
 
 
 def a_mu_eq62(
-    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = K.ALPHA_EM_0
+    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = ALPHA_DARKZ
 ) -> np.ndarray:
     """002 eq. (6.2) as printed: Case A, mixing couplings, vector pieces squared separately."""
     e, g, s, c = electroweak(alpha)

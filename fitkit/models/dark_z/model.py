@@ -149,6 +149,8 @@ class DarkZModel(Model):
             raise InputError(f"unknown mode {mode!r}; use 'ratio' or 'native'", field="options.mode")
         if not 0.0 <= f_inv <= 10.0:
             raise InputError("f_inv must be in [0, 10]", field="options.f_inv")
+        if n_nu not in (1, 2, 3):
+            raise InputError(f"n_nu must be 1, 2 or 3 neutrino flavours, got {n_nu!r}", field="options.n_nu")
         if convention not in ("physical", "printed"):
             raise InputError(f"unknown convention {convention!r}; use 'physical' or 'printed'", field="options.convention")
         self.case, self.mode, self.convention = case, mode, convention
@@ -179,8 +181,9 @@ class DarkZModel(Model):
     def check_measurements(self, measurements: Sequence[Measurement]) -> None:
         for m in measurements:
             obs = parse_observable(m.observable)
-            if obs.kind not in ("<dBR/dq2>", "<BR>") or obs.lepton not in ("e", "mu") or m.q2 is None:
-                raise InputError("the Z_D model predicts binned b -> s l l rates (l = e, mu) only", file=m.card, entry=m.id, field="observable")
+            rate = obs.kind in ("<dBR/dq2>", "<BR>") and obs.lepton in ("e", "mu")
+            if not (rate or obs.kind == "<R>") or m.q2 is None:
+                raise InputError("the Z_D model predicts binned b -> s l l rates (l = e, mu) and ratios <R> only", file=m.card, entry=m.id, field="observable")
             if self.mode == "ratio" and m.sm is None:
                 raise InputError("ratio mode needs the card's SM expectation", file=m.card, entry=m.id, field="sm")
 
@@ -200,7 +203,6 @@ class DarkZModel(Model):
         )
 
     def _wc(self, pts: Mapping[str, np.ndarray], gamma: np.ndarray):
-        alpha_heff = sm_coefficients().alpha_e  # the e^2 of (2.9) used by the rate engine
         col = {k: np.asarray(v)[:, None] for k, v in pts.items()}
         g_col = np.asarray(gamma)[:, None]
 
@@ -213,8 +215,7 @@ class DarkZModel(Model):
                 eps=col["eps"],
                 eps_Z=col["eps_Z"],
                 g_direct=g_direct,
-                convention=self.convention,
-                alpha_heff=alpha_heff,
+                convention=self.convention,  # one alpha (alpha_e(mu_b)) in couplings and (2.9)
             )
             return {"C9": c9, "C10": c10}
 
@@ -238,8 +239,42 @@ class DarkZModel(Model):
         return br / (q2max - q2min) if obs.kind == "<dBR/dq2>" else br
 
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Predictions ``(n_points, n_measurements)`` in absolute units (module docstring)."""
+        """Predictions ``(n_points, n_measurements)`` in absolute units (module docstring).
+
+        A ratio ``<R>(H1->H2ll)`` = BR(mu mu)/BR(e e) over the bin is the ratio of the two binned
+        rates, each predicted like a rate measurement whose SM expectation is the engine's native
+        SM rate: R = R_SM x [BR_mu/BR_mu^SM] / [BR_e/BR_e^SM], with R_SM the card's expectation in
+        ratio mode and BR_mu^SM/BR_e^SM (native) otherwise.
+        """
         self.check_measurements(measurements)
+        rates: list[Measurement] = []
+        slots: list[tuple[int, ...]] = []
+        for m in measurements:
+            obs = parse_observable(m.observable)
+            if obs.kind != "<R>":
+                slots.append((len(rates),))
+                rates.append(m)
+                continue
+            pair = []
+            for lep, name in (("mu", "mumu"), ("e", "ee")):
+                rate_obs = f"<BR>({obs.initial}->{obs.final}{name})"
+                sm = float(predict(rate_obs, m.q2)[0])
+                pair.append(len(rates))
+                rates.append(m.model_copy(update={"observable": rate_obs, "lepton": lep, "sm": sm}))
+            slots.append(tuple(pair))
+        pred = self._predict_rates(rates, params)
+        out = np.empty((pred.shape[0], len(measurements)))
+        for j, (m, slot) in enumerate(zip(measurements, slots)):
+            if len(slot) == 1:
+                out[:, j] = pred[:, slot[0]]
+                continue
+            mu, e = rates[slot[0]], rates[slot[1]]
+            r_sm = float(m.sm) if self.mode == "ratio" else mu.sm / e.sm  # type: ignore[arg-type,operator]
+            out[:, j] = r_sm * (pred[:, slot[0]] / mu.sm) / (pred[:, slot[1]] / e.sm)  # type: ignore[operator]
+        return out
+
+    def _predict_rates(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Binned rates ``(n_points, n_measurements)``: native, or ratio mode (card SM x Gamma/Gamma_SM)."""
         pts = self._points(params)
         n = pts["M_ZD"].size
         w = self.widths(pts)
@@ -291,6 +326,7 @@ def _factory(case: Case):
         return DarkZModel(case, **options)  # type: ignore[arg-type]
 
     make.__doc__ = f"Case {case} of 002 (options: mode, convention, f_inv, n_nu, nwa, switch)."
+    make.__wrapped__ = DarkZModel  # type: ignore[attr-defined]  # the options' types (checked by fitkit.fitdef)
     return make
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from fitkit import constants as K
-from fitkit.models.dark_z.couplings import lepton_couplings
+from fitkit.models.dark_z.couplings import ALPHA_DARKZ, lepton_couplings
 from fitkit.models.dark_z.hadrons import load_vmd, r_hadrons
 from fitkit.models.dark_z.inputs import electroweak
 
@@ -51,7 +51,7 @@ def gamma_ll(M: np.ndarray | float, v: np.ndarray | float, a: np.ndarray | float
 
 
 def gamma_ll_eq215(
-    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, m_l: float, *, alpha: float = K.ALPHA_EM_0
+    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, m_l: float, *, alpha: float = ALPHA_DARKZ
 ) -> np.ndarray:
     """002 eq. (2.15) as printed (mixing couplings only), GeV."""
     e, _, s, c = electroweak(alpha)
@@ -69,19 +69,19 @@ def gamma_ll_eq215(
     return np.where(ok, g, 0.0)
 
 
-def gamma_nunu(M: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = K.ALPHA_EM_0) -> np.ndarray:
+def gamma_nunu(M: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = ALPHA_DARKZ) -> np.ndarray:
     """002 eq. (2.16): Γ(Z_D → ν ν̄) of one neutrino flavour, GeV."""
     e, _, s, c = electroweak(alpha)
     return e**2 * np.asarray(M, dtype=float) * np.asarray(eps_Z, dtype=float) ** 2 / (96 * np.pi * c**2 * s**2)
 
 
 def gamma_hadrons(
-    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = K.ALPHA_EM_0
+    M: np.ndarray | float, eps: np.ndarray | float, eps_Z: np.ndarray | float, *, alpha: float = ALPHA_DARKZ
 ) -> np.ndarray:
     """Hadronic width, 002 eq. (2.17) with fitkit's R(s) (module docstring), GeV."""
     M = np.asarray(M, dtype=float)
     v, a = lepton_couplings(eps, eps_Z, alpha=alpha)
-    vector = gamma_ll(M, v, 0.0, 0.0) * r_hadrons(M**2, alpha=alpha)
+    vector = gamma_ll(M, v, 0.0, 0.0) * r_hadrons(M**2)  # R(s) from data: alpha(0) of the measured Gamma_ee
     p = load_vmd()
     step = np.where(M > 2 * K.M_PIPLUS, 0.5 * (1.0 + np.tanh((M - p.onset) / p.smoothing)), 0.0)
     axial = 9.0 * a**2 * M / (12.0 * np.pi) * step
@@ -97,7 +97,7 @@ def widths(
     g_e: np.ndarray | float = 0.0,
     f_inv: float = 0.0,
     n_nu: int = 3,
-    alpha: float = K.ALPHA_EM_0,
+    alpha: float = ALPHA_DARKZ,
 ) -> dict[str, np.ndarray]:
     """Partial and total widths (GeV): keys ee, mumu, tautau, nunu, invisible, hadrons, total.
 

@@ -15,7 +15,10 @@ i.e. the printed (2.10)-(2.11) (E x propagator x lepton coupling, in GeV^-2) div
 (GeV^-2): the WCs are dimensionless. Checks (tests/models/dark_z/test_wilson.py): with eps = 1
 and M -> 0 the photon-like part gives C9 = -[D_0(x_t) - D_0(x_c)]-type photon penguin of the SM
 (-D_0 in BBL); with eps_Z = 1, M = M_Z, q^2 -> 0 it gives C10 = -C_0(x_t)/s_W^2, the SM
-Z-penguin part of C10 = -Y_0/s_W^2; for M^2 >> q^2 the WCs tend to q^2-independent constants.
+Z-penguin part of C10 = -Y_0/s_W^2 (times the tree-level relation r_tree = 0.975 between G_F
+and the scheme's alpha, see :mod:`~fitkit.models.dark_z.couplings`); for M^2 >> q^2 the WCs
+tend to q^2-independent constants. One alpha (alpha_e(mu_b)) everywhere: vertices, lepton
+couplings and N.
 
 ``convention="printed"`` evaluates eqs. (2.10)-(2.11) literally instead, with the appendix-B
 couplings as printed and the lepton factors (e eps + g/c_W eps_Z g_V^ℓ + g_D) and
@@ -26,7 +29,7 @@ lepton couplings; it is kept to quantify what the paper's printed formulas imply
 Example:
     >>> C9, C10 = wilson_coefficients(2.0, M_ZD=0.03, Gamma_ZD=0.0, eps=1e-4, eps_Z=1e-4, g_direct=0.033)
     >>> round(float(C9.real), 3), abs(float(C10.real)) < 1e-3
-    (0.232, True)
+    (0.243, True)
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import numpy as np
 
 from fitkit import constants as K
 from fitkit.models.dark_z.couplings import (
+    ALPHA_DARKZ,
     Transition,
     ckm_lambdas,
     lepton_couplings,
@@ -51,14 +55,15 @@ __all__ = ["Convention", "normalisation", "propagator", "wilson_coefficients"]
 Convention = Literal["physical", "printed"]
 
 
-def normalisation(transition: Transition = "bs", *, alpha: float = K.ALPHA_EM_MB) -> complex:
+def normalisation(transition: Transition = "bs", *, alpha: float = ALPHA_DARKZ) -> complex:
     """N = (4 G_F/√2)(e^2/16π^2) λ_t of 002 eq. (2.9), in GeV^-2 (λ_t = V_tb V_ts^* for b -> s).
 
-    ``alpha`` is the coupling of the effective Hamiltonian (alpha_e(m_b), as in the theory layer).
+    ``alpha`` is the coupling of the effective Hamiltonian: alpha_e(mu_b) of the theory layer
+    (:data:`~fitkit.models.dark_z.couplings.ALPHA_DARKZ`), the same e as in the couplings.
 
     Example:
         >>> f"{abs(normalisation()):.3e}"
-        '8.105e-10'
+        '8.160e-10'
     """
     lam_t = ckm_lambdas(transition)[2]
     return complex(4.0 * K.G_F / math.sqrt(2.0) * alpha / (4.0 * math.pi) * lam_t)
@@ -80,8 +85,7 @@ def wilson_coefficients(
     g_direct: np.ndarray | float = 0.0,
     transition: Transition = "bs",
     convention: Convention = "physical",
-    alpha: float = K.ALPHA_EM_0,
-    alpha_heff: float = K.ALPHA_EM_MB,
+    alpha: float = ALPHA_DARKZ,
 ) -> tuple[np.ndarray, np.ndarray]:
     """NP shifts (δC9,ℓ(q^2), δC10,ℓ(q^2)) of one charged lepton, complex, 002 eqs. (2.10)-(2.12).
 
@@ -92,12 +96,13 @@ def wilson_coefficients(
         g_direct: direct vector coupling g_D^ℓ of the lepton, eqs. (3.1)-(3.2).
         transition: ``"bs"``, ``"bd"`` or ``"sd"``.
         convention: ``"physical"`` (default, module docstring) or ``"printed"``.
-        alpha: e of the Z_D couplings; alpha_heff: e^2 of the normalisation (2.9).
+        alpha: the one electromagnetic coupling of the scheme (docs/conventions.md): e of the
+            Z_D vertices and lepton couplings and e^2 of the normalisation (2.9).
 
     All array arguments broadcast: pass parameters as ``(n_points, 1)`` and q2 as ``(n_nodes,)``
     to get ``(n_points, n_nodes)``.
     """
-    N = normalisation(transition, alpha=alpha_heff)
+    N = normalisation(transition, alpha=alpha)
     prop = propagator(q2, M_ZD, Gamma_ZD)
     if convention == "physical":
         h = monopole_vertex(q2, eps, eps_Z, transition=transition, alpha=alpha)

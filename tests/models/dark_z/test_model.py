@@ -15,7 +15,7 @@ from fitkit.models.dark_z.model import DarkZModel
 
 @pytest.fixture(scope="module")
 def table1() -> list[Measurement]:
-    ms = Catalog().select(tags=["bsll"])
+    ms = Catalog().select(tags=["table1-002"], include_superseded=True)
     assert len(ms) == 27
     return ms
 

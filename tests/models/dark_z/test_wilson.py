@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from fitkit import constants as K
-from fitkit.models.dark_z.couplings import ckm_lambdas
+from fitkit.models.dark_z.couplings import ALPHA_DARKZ, ckm_lambdas
 from fitkit.models.dark_z.wilson import normalisation, wilson_coefficients
 
 from .test_couplings import c0, d0
 
-A = K.ALPHA_EM_MB  # same e in vertices and in (2.9) for the SM checks
+A = ALPHA_DARKZ  # the model's one scheme (alpha_e(mu_b)); the tests use the defaults
 
 
 def _tree_factor() -> float:
@@ -22,7 +22,8 @@ def _tree_factor() -> float:
 
 def test_dark_z_reproduces_sm_z_penguin():
     # eps_Z = 1, M_ZD = M_Z, q^2 -> 0: C10 = -C_0(x_t)/s_W^2, C9 = C_0 (1 - 4 s_W^2)/s_W^2
-    C9, C10 = wilson_coefficients(1e-9, M_ZD=K.M_Z, Gamma_ZD=0.0, eps=0.0, eps_Z=1.0, alpha=A)
+    # default scheme, no alpha passed: one alpha in vertices, lepton couplings and (2.9)
+    C9, C10 = wilson_coefficients(1e-9, M_ZD=K.M_Z, Gamma_ZD=0.0, eps=0.0, eps_Z=1.0)
     lam = ckm_lambdas("bs")
     xs = (np.array([2.16e-3, 1.273, 163.53]) / K.M_W) ** 2
     c0_eff = (lam * c0(xs)).sum() / lam[2]
@@ -30,6 +31,13 @@ def test_dark_z_reproduces_sm_z_penguin():
     assert complex(C10) == pytest.approx(-c0_eff / K.SIN2_THETA_W * norm, rel=1e-6)
     assert complex(C9) == pytest.approx(c0_eff * (1 - 4 * K.SIN2_THETA_W) / K.SIN2_THETA_W * norm, rel=1e-6)
     assert C10.real < -3  # same sign as the SM C10 = -Y_0/s_W^2
+    # the numbers: -C_0/s_W^2 = -3.325 (GIM sum over u, c, t), tree relation r = 0.9751 with
+    # alpha_e(mu_b) = 1/132.12, MS-bar s_W^2 and M_Z; C10 = -3.242 (alpha(0) in the couplings and
+    # alpha(m_b) in (2.9), the earlier mixture, gave -3.034)
+    assert -c0_eff.real / K.SIN2_THETA_W == pytest.approx(-3.325, abs=1e-3)
+    assert norm == pytest.approx(np.pi * A / (np.sqrt(2) * K.G_F * K.SIN2_THETA_W * (1 - K.SIN2_THETA_W) * K.M_Z**2))
+    assert norm == pytest.approx(0.9751, abs=1e-4)
+    assert C10.real == pytest.approx(-3.242, abs=1e-3)
 
 
 def test_dark_photon_reproduces_sm_photon_penguin():
@@ -38,7 +46,7 @@ def test_dark_photon_reproduces_sm_photon_penguin():
     xs = (np.array([2.16e-3, 1.273, 163.53]) / K.M_W) ** 2
     expect = -(lam * d0(xs)).sum() / lam[2] * _tree_factor()
     q2 = np.array([0.5, 2.0, 5.0])
-    C9, C10 = wilson_coefficients(q2, M_ZD=1e-7, Gamma_ZD=0.0, eps=1.0, eps_Z=0.0, alpha=A)
+    C9, C10 = wilson_coefficients(q2, M_ZD=1e-7, Gamma_ZD=0.0, eps=1.0, eps_Z=0.0)
     np.testing.assert_allclose(C9, expect, rtol=1e-6)
     np.testing.assert_allclose(C10, 0.0, atol=1e-12)
 
@@ -62,7 +70,11 @@ def test_light_mediator_scales_as_inverse_q2_and_shapes():
 def test_normalisation_dimension():
     # N = 4 G_F/sqrt2 alpha/(4 pi) lambda_t  [GeV^-2]; times GeV^2 it scales with G_F
     N = normalisation()
-    assert abs(N) == pytest.approx(4 * K.G_F / np.sqrt(2) * K.ALPHA_EM_MB / (4 * np.pi) * 0.04106, rel=0.01)
+    assert abs(N) == pytest.approx(4 * K.G_F / np.sqrt(2) * ALPHA_DARKZ / (4 * np.pi) * 0.04106, rel=0.01)
+    # the same alpha as the rate engine's prefactor (bsll: G_F alpha_e(mu_b) |xi_t|)
+    from fitkit.theory.wilson_sm import sm_coefficients
+
+    assert ALPHA_DARKZ == sm_coefficients().alpha_e
     assert N.real < 0  # V_tb V_ts* < 0
 
 

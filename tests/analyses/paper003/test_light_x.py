@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy.interpolate import CubicSpline
 
+from fitkit.analyses.paper003.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
 from fitkit.data.registry import dataset_dir
-from fitkit.inference.light_x import alp_decay_constants, light_x_analysis, zprime_couplings
 from fitkit.likelihood.bknunu_external import constraints
 from fitkit.models.light_invisible import ALP, ZPrime
 
@@ -50,8 +50,8 @@ def test_offline_analysis_on_the_simplified_card():
 def test_kstar_limits_from_counting_channels_vs_mass():
     """CLs limits on BR(B0 -> K*0 X): flat below threshold (SM-averaged efficiencies), inf above,
     the 2 sigma bound above the 90% one, within a factor 1.5 of the profile-likelihood limit."""
+    from fitkit.analyses.paper003.light_x import kstar_limits
     from fitkit.constants import M_B0, M_KSTAR0
-    from fitkit.inference.light_x import kstar_limits
     from fitkit.likelihood.counting import counting_likelihood
 
     masses = np.array([0.5, 2.0, M_B0 - M_KSTAR0 + 0.05])
@@ -65,7 +65,7 @@ def test_kstar_limits_from_counting_channels_vs_mass():
 
 def test_zprime_with_the_kstar_counting_chi2():
     """The K* counting chi^2 (a callable) bounds the axial coupling like the published-BR list."""
-    from fitkit.inference.light_x import _kstar_chi2
+    from fitkit.analyses.paper003.light_x import _kstar_chi2
     from fitkit.likelihood.counting import counting_likelihood
 
     brs = np.linspace(0.0, 2e-5, 41)
@@ -80,13 +80,35 @@ def test_zprime_with_the_kstar_counting_chi2():
 def test_combination_above_the_maps_range_is_the_counting_result():
     """Where the Belle II X template vanishes (m_X = 4.69 GeV) its profile is flat: the combined
     fit is the BaBar/Belle counting fit alone (no NaN from a failed HESSE of the Belle II fit)."""
+    from fitkit.analyses.paper003.light_x import line_templates, scan_light_x
     from fitkit.likelihood.belle2_knunu import Belle2Knunu
     from fitkit.likelihood.counting import counting_likelihood
 
     lk = Belle2Knunu(_FULL)
     k = counting_likelihood("K")
     m = np.array([4.69])
-    assert lk.line_yields(m).sum() == 0.0
-    r = lk.scan_light_x(m, external=[k.external()])
+    assert line_templates(lk, m).sum() == 0.0
+    r = scan_light_x(lk, m, external=[k.external()], treatment="combined")
     assert r.br[0] == pytest.approx(float(k.best_fit(4.69)[0]), rel=0.02)
     assert np.isfinite(r.br_error[0]) and r.br_error[0] > 2e-6
+
+
+@pytest.mark.slow
+def test_combined_scan_is_the_combined_fit_definition():
+    """`fitkit knunu scan`'s combined treatment and likelihoods/knunu-light-x-combined.yaml are one
+    likelihood (Belle II profiled + the K counting channels): at m_X = 2.05 GeV the scan's best BR
+    and -2 Delta ln L against BR = 0 are those of the fit definition's cost minimised by MIGRAD."""
+    from fitkit import api
+    from fitkit.analyses.paper003.light_x import scan_light_x
+    from fitkit.inference.fit import minimize
+    from fitkit.likelihood.belle2_knunu import Belle2Knunu
+    from fitkit.likelihood.counting import counting_likelihood
+
+    scan = scan_light_x(Belle2Knunu(_FULL), np.array([2.05]), external=[counting_likelihood("K").external()], treatment="combined")
+    problem = api.problem("knunu-light-x-combined").with_fixed({"m_X": 2.05})
+    assert [type(c).__name__ for c in problem.costs] == ["ProfiledCost", "CountingCost"]
+    m, phys = minimize(problem, {"BR_KX": float(scan.br[0])}, hesse=False)
+    cost = problem.cost
+    null = cost(*[0.0 if n == "BR_KX" else {**problem.fixed, **phys}[n] for n in problem.parameter_names])
+    assert phys["BR_KX"] == pytest.approx(scan.br[0], rel=0.01)
+    assert null - m.fval == pytest.approx(scan.delta[0], abs=0.02)

@@ -28,23 +28,31 @@ Everything is plain data in a dict (JSON-ready), for the CLI, the plots and the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from iminuit import Minuit
 from scipy import stats
 from scipy.interpolate import CubicSpline
 
-from fitkit.constants import M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
+from fitkit.constants import HBAR_GEV_S, M_B0, M_BPLUS, M_KPLUS, M_KSTAR0, TAU_B0, TAU_BPLUS
 from fitkit.errors import InputError
 from fitkit.inference.lee import global_significance, gross_vitells, upcrossings, z_from_p
+from fitkit.inference.profile import make_minuit
+from fitkit.inference.template_scan import (
+    External,
+    TemplateScan,
+    fit_sm,
+    fit_template,
+    scan_templates,
+)
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
-from fitkit.likelihood.belle2_knunu import Belle2Knunu, LightXScan
+from fitkit.likelihood.belle2_knunu import NP_SAMPLE, TRUE_Q2_EDGES, Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
-from fitkit.models.light_invisible import ZPrime, _to_br, width_b_to_k_alp, width_b_to_kstar_alp
+from fitkit.models.base import as_points
+from fitkit.models.light_invisible import InvisibleX, ZPrime, width_b_to_k_alp, width_b_to_kstar_alp
 
 __all__ = [
     "default_masses",
@@ -53,6 +61,10 @@ __all__ = [
     "zprime_couplings",
     "br_profile",
     "best_fit_br",
+    "scan_light_x",
+    "postfit_histograms",
+    "line_templates",
+    "templates",
     "kstar_limits",
 ]
 
@@ -64,7 +76,7 @@ def default_masses(n: int = 100) -> np.ndarray:
     return np.linspace(0.0, M_BPLUS - M_KPLUS, n + 1)[:-1]
 
 
-def _scan_dict(s: LightXScan) -> dict[str, Any]:
+def _scan_dict(s: TemplateScan) -> dict[str, Any]:
     return {
         "treatment": s.treatment,
         "m_X": s.m_x.tolist(),
@@ -76,12 +88,39 @@ def _scan_dict(s: LightXScan) -> dict[str, Any]:
     }
 
 
+def line_templates(lk: Belle2Knunu, m_x: np.ndarray) -> np.ndarray:
+    """Yields per unit BR(B+ -> K+ X) of a narrow invisible X of mass m_X (GeV), (n_masses, n_cells).
+
+    The model's true-q^2 spectrum (:meth:`fitkit.models.light_invisible.InvisibleX.knunu_signal`,
+    a line at q^2 = m_X^2) folded through the Belle II maps.
+    """
+    m_x = np.atleast_1d(np.asarray(m_x, float))
+    return lk.fold(InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES))
+
+
+def templates(lk: Belle2Knunu, masses: np.ndarray, treatment: str = "maps") -> np.ndarray:
+    """Yields per unit BR at each mass: ``maps`` (:func:`line_templates`) or 003's ``gaussian`` treatment."""
+    if treatment == "maps":
+        return line_templates(lk, masses)
+    if treatment == "gaussian":
+        return lk.gaussian_line_yields(masses)
+    raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
+
+
+def scan_light_x(
+    lk: Belle2Knunu, masses: np.ndarray, *, treatment: str = "maps", external: Sequence[External] = (), data: np.ndarray | None = None
+) -> TemplateScan:
+    """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``."""
+    tpl = templates(lk, masses, "gaussian" if treatment == "gaussian" else "maps") * 1e-6
+    return scan_templates(lk, masses, tpl, unit=1e-6, treatment=treatment, data=data, external=external)
+
+
 def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.ndarray:
     """-2 ln L (nuisances profiled) at fixed BR(B+ -> K+ X) values ``brs`` and mass ``m_x``."""
-    tpl = lk.line_yields(np.array([m_x]))[0] * 1e-6
+    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
     out, start = [], None
     for b in brs:
-        r = lk.fit_with_signal(tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
+        r = fit_template(lk, tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
         start = r.values
         out.append(r.twice_nll)
     return np.asarray(out)
@@ -93,8 +132,9 @@ def alp_decay_constants(br_k: tuple[float, float], br_kstar_bound: float, m_a: f
     003 eqs. (15)-(16): BR is proportional to 1/F^2, so F = F_ref sqrt(BR_ref / BR).
     """
     v, s = br_k
-    c_v = float(_to_br(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), 1.0), TAU_BPLUS))  # BR at F_V = 1 GeV
-    c_a = float(_to_br(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), 1.0), TAU_B0))
+    one = np.array(1.0)  # F = 1 GeV
+    c_v = float(width_b_to_k_alp(M_BPLUS, M_KPLUS, np.array(m_a), one)) * TAU_BPLUS / HBAR_GEV_S  # BR at F_V = 1 GeV
+    c_a = float(width_b_to_kstar_alp(M_B0, M_KSTAR0, np.array(m_a), one)) * TAU_B0 / HBAR_GEV_S
     f_v = math.sqrt(c_v / v)
     return {
         "m_a": m_a,
@@ -114,9 +154,9 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     """
     chi2_ks = kstar_cons if callable(kstar_cons) else (lambda br: total_chi2(kstar_cons, br))
     model = ZPrime(dim)
-    one = model.branching_ratios({"m_Zp": m_z, "g_L": 1.0, "g_R": 1.0})
+    one = model.branching_ratios(as_points({"m_Zp": m_z, "g_L": 1.0, "g_R": 1.0}))
     br_k_unit = float(one["B+->K+"][0]) / 4.0  # per g_V^2 (g_V = 2 at g_L = g_R = 1)
-    g_vax = model.branching_ratios({"m_Zp": m_z, "g_L": -1.0, "g_R": 1.0})  # pure axial, g_A = 2
+    g_vax = model.branching_ratios(as_points({"m_Zp": m_z, "g_L": -1.0, "g_R": 1.0}))  # pure axial, g_A = 2
     br_ks_a = float(g_vax["B0->K*0"][0]) / 4.0
     br_ks_v = (float(one["B0->K*0"][0])) / 4.0
     br_max = float(chi2_k.x[-1])
@@ -131,8 +171,7 @@ def zprime_couplings(chi2_k: CubicSpline, kstar_cons, m_z: float, *, dim: int = 
     gl, gr = np.meshgrid(axis, axis, indexing="ij")
     grid = chi2(gl, gr)
     i, j = np.unravel_index(int(np.argmin(grid)), grid.shape)
-    m = Minuit(lambda a, b: float(chi2(np.array(a), np.array(b))), axis[i], axis[j])
-    m.errordef = Minuit.LEAST_SQUARES
+    m = make_minuit(lambda g: float(chi2(np.array(g[0]), np.array(g[1]))), np.array([axis[i], axis[j]]), name=("g_L", "g_R"))
     m.migrad()
     g_l, g_r = float(m.values[0]), float(m.values[1])
     return {
@@ -172,22 +211,22 @@ def light_x_analysis(
     report("SM fits", 0, 2)
     lk = Belle2Knunu(None if directory is None else Path(directory))
     out: dict[str, Any] = {"likelihood": "full" if directory is not None else "simplified"}
-    sm = lk.fit_sm()
+    sm = fit_sm(lk)
     out["sm"] = {"mu": sm.values["mu"], "mu_error": sm.errors["mu"]}
-    simple = Belle2Knunu(None).fit_sm()
+    simple = fit_sm(Belle2Knunu(None))
     out["sm_simplified"] = {"mu": simple.values["mu"], "mu_error": simple.errors["mu"]}
     report("SM fits", 2, 2)
     k_count, ks_count = counting_likelihood("K"), counting_likelihood("K*")
     k_external = [k_count.external()]
-    scans: dict[str, LightXScan] = {}
+    scans: dict[str, TemplateScan] = {}
     for t in treatments:
         report(f"m_X scan ({t})", 0, len(masses))
         if t == "combined":
-            scans[t] = lk.scan_light_x(masses, external=k_external)._replace(treatment="combined")
+            scans[t] = scan_light_x(lk, masses, external=k_external, treatment=t)
         elif t == "combined-published":
-            scans[t] = lk.scan_light_x(masses, external=as_penalties(constraints("K")))._replace(treatment=t)
+            scans[t] = scan_light_x(lk, masses, external=as_penalties(constraints("K")), treatment=t)
         else:
-            scans[t] = lk.scan_light_x(masses, treatment=t)
+            scans[t] = scan_light_x(lk, masses, treatment=t)
         report(f"m_X scan ({t})", len(masses), len(masses))
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
     main = scans.get("maps") or next(iter(scans.values()))
@@ -216,9 +255,9 @@ def light_x_analysis(
     report("ALP and Z' couplings", 4, 4)
     report("look-elsewhere scan", 0, 1)
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
-    templates = lk.line_yields(masses) * 1e-6
-    z_score, theta0 = score_scan(lk, templates)
-    t_obs, j_obs = scan_statistic(lk, templates, z_score, theta0)
+    line = line_templates(lk, masses) * 1e-6
+    z_score, theta0 = score_scan(lk, line)
+    t_obs, j_obs = scan_statistic(lk, line, z_score, theta0)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
     u0 = 1.0
     lee: dict[str, Any] = {
@@ -232,7 +271,7 @@ def light_x_analysis(
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
         report("toys", 0, toys)
-        res = run_toys(lk.directory, masses, theta0, n_toys=toys, seed=seed, workers=workers,
+        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers,
                        progress=None if progress is None else (lambda done, total: progress("toys", done, total)))
         p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
@@ -285,6 +324,40 @@ def kstar_limits(ks_count: CountingLikelihood, masses: np.ndarray, *, m_ref: flo
         "BR_KstarX_2sigma": ul2s[i_ref],
         "m_ref": float(masses[i_ref]),
     }
+
+
+def postfit_histograms(lk: Belle2Knunu, m_x: float) -> dict[str, Any]:
+    """003 Fig. 1: per reconstructed bin the data, the SM post-fit (no X) and SM + X at the best BR at m_X.
+
+    Both expectations are lambda_b(theta-hat) of the compiled workspace at the fitted nuisances
+    (:func:`fitkit.inference.template_scan.fit_template` without / with the X template). Returns
+    ``hist.Hist`` objects on one integer axis (the workspace's bins in its channel order; data with
+    Poisson variances) and the best BR.
+    """
+    import hist
+
+    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
+    cw = lk.workspace
+    null = fit_template(lk, tpl, br_free=False, br_value=0.0, hesse=False)
+    best = fit_template(lk, tpl, start={**null.values, lk.norm_parameter: 1.0}, hesse=True)
+    axis = hist.axis.Integer(0, cw.n_bins, name="bin", label="reconstructed bin (ITA: BDT x q$^2_{rec}$; HTA: BDT)", underflow=False, overflow=False)
+
+    def expected(values: dict[str, float], norm: float) -> np.ndarray:
+        x = np.array([values[p] for p in cw.parameters])
+        return cw.expected_data(x[None, :], nominal={NP_SAMPLE: tpl * norm})[0]
+
+    out: dict[str, Any] = {}
+    h = hist.Hist(axis, storage=hist.storage.Weight())
+    h[...] = np.stack([cw.data, cw.data], axis=1)
+    out["data"] = h
+    for key, values, norm in (("sm", null.values, 0.0), ("sm+x", best.values, 1.0)):
+        h = hist.Hist(axis)
+        h[...] = expected(values, norm)
+        out[key] = h
+    br = best.values[lk.norm_parameter] * 1e-6
+    out["BR_KX"] = br
+    out["label_x"] = f"SM + X (m$_X$ = {m_x:.2f} GeV, BR = {br * 1e6:.1f}e-6)"
+    return out
 
 
 def best_fit_br(result: dict[str, Any], treatment: str) -> tuple[float, float, float, float]:

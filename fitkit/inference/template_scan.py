@@ -1,0 +1,207 @@
+"""Fits and mass scans of a signal template injected into a likelihood with nuisance parameters.
+
+A :class:`TemplateLikelihood` (e.g. :class:`fitkit.likelihood.belle2_knunu.Belle2Knunu`) gives,
+for a template of signal yields per unit of its normalisation parameter ``lk.norm_parameter``, the full
+cost with its nuisances (:class:`fitkit.inference.profile.NuisanceCost`); this module fits it
+(:func:`fit_template`) and scans a family of templates, one per mass (:func:`scan_templates`):
+per mass the best normalisation, its error and -2 Delta ln L against no signal.
+
+External chi^2 terms on the normalisation (other experiments) are either Gaussian penalties
+``(mean, sigma below, sigma above)`` added inside the fit, or callables ``chi2(norm, m_X)`` (the
+counting experiments of :mod:`fitkit.likelihood.counting`), combined with the profile of the
+likelihood in the normalisation (:func:`fit_template`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple, Protocol
+
+import numpy as np
+
+from fitkit.inference.profile import NuisanceCost, ProfileFit, fit_nuisances
+
+__all__ = ["TemplateLikelihood", "External", "TemplateScan", "fit_sm", "fit_template", "scan_templates"]
+
+#: An external chi^2 term in the template normalisation: a Gaussian penalty (mean, sigma below,
+#: sigma above) applied inside the fit, or a callable chi2(norm, m_X) profiled by :func:`fit_template`.
+External = tuple[float, float, float] | Callable[[np.ndarray, float | None], np.ndarray]
+
+
+class TemplateLikelihood(Protocol):
+    """What a likelihood offers to template fits: costs with the template's normalisation parameter."""
+
+    norm_parameter: str
+
+    def limits(self, br_max: float = 100.0) -> dict[str, tuple[float, float]]: ...
+
+    def sm_cost(self) -> NuisanceCost: ...
+
+    def signal_cost(
+        self,
+        template: np.ndarray,
+        *,
+        data: np.ndarray | None = None,
+        aux: np.ndarray | None = None,
+        mu_centre: float = 1.0,
+        penalties: Sequence[tuple[float, float, float]] = (),
+    ) -> NuisanceCost: ...
+
+
+class TemplateScan(NamedTuple):
+    """A mass scan: per mass the best normalisation, its error, -2 Delta ln L vs no signal.
+
+    ``z_local = sign(norm) sqrt(max(delta, 0))`` (one parameter of interest, Wilks). ``br`` and
+    ``br_error`` are in units of the templates' normalisation times ``unit``.
+    """
+
+    m_x: np.ndarray
+    br: np.ndarray
+    br_error: np.ndarray
+    delta: np.ndarray
+    z_local: np.ndarray
+    twice_nll_null: float
+    treatment: str
+
+    def best(self) -> dict[str, float]:
+        """The mass of largest -2 Delta ln L and its numbers (masses where it is NaN are skipped)."""
+        i = int(np.nanargmax(self.delta))
+        return {
+            "m_X": float(self.m_x[i]),
+            "BR_KX": float(self.br[i]),
+            "BR_KX_error": float(self.br_error[i]),
+            "delta_twice_nll": float(self.delta[i]),
+            "significance_local": float(self.z_local[i]),
+        }
+
+
+def fit_sm(lk: TemplateLikelihood) -> ProfileFit:
+    """The fit without signal: the likelihood's own POI (e.g. Belle II's mu) free."""
+    return fit_nuisances(lk.sm_cost(), fixed={lk.norm_parameter: 0.0})
+
+
+def _penalty_chi2(penalties: Sequence[tuple[float, float, float]], norm: float) -> float:
+    """Sum of the asymmetric Gaussian penalties at ``norm`` (an infinite sigma: that side free)."""
+    total = 0.0
+    for mean, lo, hi in penalties:
+        sig = lo if norm <= mean else hi
+        if math.isfinite(sig):
+            total += ((norm - mean) / sig) ** 2
+    return total
+
+
+def _callables_chi2(calls: Sequence[Callable], norm: float | np.ndarray, m_x: float | None) -> float | np.ndarray:
+    """Sum of callable external chi^2 terms at normalisation ``norm`` and mass ``m_x``."""
+    return sum((np.asarray(f(np.asarray(norm, float), m_x), float) for f in calls), np.zeros_like(np.asarray(norm, float)))
+
+
+def _constrained_fit(
+    lk: TemplateLikelihood,
+    template: np.ndarray,
+    *,
+    br_free: bool,
+    br_value: float,
+    start: Mapping[str, float] | None,
+    data: np.ndarray | None,
+    hesse: bool,
+    penalties: Sequence[tuple[float, float, float]] = (),
+) -> ProfileFit:
+    fixed = {} if br_free else {lk.norm_parameter: br_value}
+    cost = lk.signal_cost(template, data=data, penalties=penalties)
+    return fit_nuisances(cost, fixed=fixed, start=start, hesse=hesse, limits=lk.limits(100.0))
+
+
+def fit_template(
+    lk: TemplateLikelihood,
+    template: np.ndarray,
+    *,
+    br_free: bool = True,
+    br_value: float = 0.0,
+    start: Mapping[str, float] | None = None,
+    data: np.ndarray | None = None,
+    hesse: bool = True,
+    external: Sequence[External] = (),
+    m_x: float | None = None,
+) -> ProfileFit:
+    """Fit with the signal ``template`` (yields per unit of the normalisation parameter), the SM signal constrained.
+
+    With ``br_free`` the normalisation the normalisation parameter is free; otherwise fixed at ``br_value`` (0: the
+    null hypothesis). ``external``: penalty tuples (inside the fit) and callables chi2(norm,
+    m_x), evaluated at the mass ``m_x`` of the template.
+
+    With callables, the likelihood's profile in the normalisation b is taken as the parabola
+    P(b) = t0 + ((b - b0)/s)^2 of its free fit (minimum t0 at b0, Hessian error s); b1 = argmin
+    P + e on a fine grid; an exact fit at fixed b1 gives t1 = P_exact(b1), which resets s so that
+    the parabola passes through it, and the minimisation is repeated once (b2, exact t2).
+    Result: b2, -2 ln L = t2 + e(b2), error from the Delta = 1 interval of the combined curve.
+    """
+    tuples = [e for e in external if not callable(e)]
+    calls = [e for e in external if callable(e)]
+    if not calls or not br_free:
+        r = _constrained_fit(lk, template, br_free=br_free, br_value=br_value, start=start, data=data, hesse=hesse, penalties=tuples)
+        if not calls:
+            return r
+        return ProfileFit(r.values, r.errors, r.twice_nll + float(_callables_chi2(calls, br_value, m_x)), r.valid, r.nfcn)
+    free = _constrained_fit(lk, template, br_free=True, br_value=0.0, start=start, data=data, hesse=True, penalties=tuples)
+    b0, s, t0 = free.values[lk.norm_parameter], free.errors[lk.norm_parameter], free.twice_nll
+    if np.isfinite(s) and s > 0:
+        s = max(s, 1e-6)
+        grid = np.linspace(b0 - 10.0 * s, b0 + 10.0 * s, 4001)
+    else:  # no information on b (the template vanishes): flat profile
+        s = math.inf
+        grid = np.linspace(*lk.limits(100.0)[lk.norm_parameter], 20001)
+    ext = _callables_chi2(calls, grid, m_x)
+    nfcn, res, b = free.nfcn, free, b0
+    for _ in range(2):
+        comb = t0 + ((grid - b0) / s) ** 2 + ext
+        b = float(grid[int(np.argmin(comb))])
+        res = _constrained_fit(lk, template, br_free=False, br_value=b, start=free.values, data=data, hesse=False, penalties=tuples)
+        nfcn += res.nfcn
+        if abs(b - b0) < 1e-3 * s or res.twice_nll <= t0:
+            break
+        s = abs(b - b0) / math.sqrt(res.twice_nll - t0)
+    comb = t0 + ((grid - b0) / s) ** 2 + ext
+    inside = grid[comb <= comb.min() + 1.0]
+    err = 0.5 * float(inside.max() - inside.min()) if inside.size > 1 else s
+    values = {**res.values, lk.norm_parameter: b}
+    errors = {**free.errors, lk.norm_parameter: err}
+    total = res.twice_nll + float(_callables_chi2(calls, b, m_x))
+    return ProfileFit(values, errors, total, bool(free.valid and res.valid), nfcn)
+
+
+def scan_templates(
+    lk: TemplateLikelihood,
+    masses: np.ndarray,
+    templates: np.ndarray,
+    *,
+    unit: float = 1.0,
+    treatment: str = "",
+    data: np.ndarray | None = None,
+    external: Sequence[External] = (),
+) -> TemplateScan:
+    """Best normalisation, its error and -2 Delta ln L against no signal at each mass (warm starts).
+
+    ``templates`` (n_masses, n_cells): yields per unit of the normalisation parameter; ``unit`` converts the normalisation parameter
+    to the reported normalisation (e.g. 1e-6 for templates per BR = 1e-6). ``external``: chi^2
+    terms in the normalisation parameter from other experiments (penalty tuples, or callables chi2(norm, m_X)
+    evaluated at each mass; a mass-independent null value chi2(0)).
+    """
+    masses = np.asarray(masses, float)
+    null = fit_template(lk, templates[0], br_free=False, data=data, hesse=False)
+    if external:
+        tuples = [e for e in external if not callable(e)]
+        ext0 = _penalty_chi2(tuples, 0.0) + float(_callables_chi2([e for e in external if callable(e)], 0.0, None))
+        null = ProfileFit(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
+    br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
+    start = dict(null.values)
+    for i in range(masses.size):
+        m_i = float(masses[i])
+        r = fit_template(lk, templates[i], start={**start, lk.norm_parameter: 0.5}, data=data, external=external, m_x=m_i)
+        if not r.valid:
+            r = fit_template(lk, templates[i], start={**null.values, lk.norm_parameter: 1.0}, data=data, external=external, m_x=m_i)
+        br[i], err[i] = r.values[lk.norm_parameter] * unit, r.errors[lk.norm_parameter] * unit
+        dl[i] = null.twice_nll - r.twice_nll
+        start = dict(r.values)
+    z = np.sign(br) * np.sqrt(np.clip(dl, 0.0, None))
+    return TemplateScan(masses, br, err, dl, z, null.twice_nll, treatment)

@@ -1,0 +1,53 @@
+"""The optional hooks a likelihood term offers to the fit machinery, declared as Protocols.
+
+A term is an iminuit ``Cost``; :mod:`fitkit.inference.fit` also uses, when a term has them,
+
+- :class:`Batched`: the cost at many parameter points at once (start grids, grid scans);
+- :class:`WithObservables`: per-observable rows (measured, SM, best fit, pull) for the result;
+- :class:`WithExtras`: term-specific numbers of the result (e.g. a local significance).
+
+Terms with nuisance parameters are :class:`fitkit.inference.profile.Profilable`; a model's
+generated spectrum for folding through efficiency maps is
+:class:`fitkit.models.base.KnunuSpectrum`.
+
+Example:
+    >>> import numpy as np
+    >>> class C:
+    ...     def batch(self, params): return np.zeros(len(next(iter(params.values()))))
+    >>> isinstance(C(), Batched), isinstance(C(), WithExtras)
+    (True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = ["Batched", "WithObservables", "WithExtras"]
+
+
+@runtime_checkable
+class Batched(Protocol):
+    """``batch(params)``: the cost at ``n`` points, ``params[name]`` arrays ``(n,)`` -> ``(n,)``."""
+
+    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class WithObservables(Protocol):
+    """``observables(point, sm_point)``: one dict per observable (id, exp, sm, fit, pull, ...)."""
+
+    _parameters: Mapping[str, Any]  # the cost's parameters (iminuit Cost)
+
+    def observables(self, point: Mapping[str, float], sm_point: Mapping[str, float]) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class WithExtras(Protocol):
+    """``extras(point)``: numbers for the result besides the fit (JSON-ready)."""
+
+    _parameters: Mapping[str, Any]  # the cost's parameters (iminuit Cost)
+
+    def extras(self, point: Mapping[str, float]) -> dict[str, Any]: ...
