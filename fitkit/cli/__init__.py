@@ -15,6 +15,7 @@ import sys
 import click
 
 from fitkit import __version__
+from fitkit.cli._help import set_short_help
 from fitkit.errors import FitkitError
 
 __all__ = ["cli", "main"]
@@ -55,6 +56,7 @@ try:
     _load_commands()
 except FitkitError as _exc:
     LOAD_ERROR = _exc
+set_short_help(cli)
 
 
 def _usage_line(exc: click.UsageError) -> str:

@@ -141,11 +141,14 @@ def constraints_cmd(
         grid = {p: np.geomspace(*ranges[p], 60) for p in plane}
         fixed = {k: abs(v) if k == "g_mu" else v for k, v in point.items() if k not in plane}
         emap = exclusion_maps(case, x, grid[x], y, grid[y], fixed=fixed, names=names)  # type: ignore[arg-type]
-        plot_exclusions(emap, plot, scan=scan, best={k: abs(v) for k, v in point.items()}, paper_best=PAPER_BEST_FITS[case])
+        plot_exclusions(emap, plot, scan=scan, best={k: abs(v) for k, v in point.items()}, paper_best=PAPER_BEST_FITS[case],
+                        best_label="--at point" if where == "--at" else "best fit (fitkit)")
     if as_json:
         click.echo(json.dumps({"name": name, "case": case, "source": where, "point": point, "constraints": rows}, indent=2))
     else:
         click.echo(_table(case, point, rows, where))
+    if plot:
+        click.echo(f"written: {plot}", err=as_json)
 
 
 @click.command("constraints-table")

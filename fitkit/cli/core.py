@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import time
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from fitkit import api
 from fitkit.cli._paths import check_output_dir, check_output_file, inside
-from fitkit.cli._progress import progress_bar
+from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
 from fitkit.errors import InputError
 from fitkit.fitdef import (
     MAX_SCAN_POINTS,
@@ -28,6 +29,7 @@ from fitkit.inference import evaluate
 from fitkit.inference.results import (
     FILE_MODE,
     FitResult,
+    ParameterResult,
     ResultError,
     load_toys_result,
     to_jsonable,
@@ -74,16 +76,34 @@ def _fit_table(r: FitResult) -> Table:
         t.add_row("p-value", "n/a" if r.p_value is None else f"{r.p_value:.3g}")
     t.add_row("pull wrt SM", f"{r.pull_sm:.2f}")
     for name, p in r.parameters.items():
-        flag = f"  (at {p.at_bound} bound)" if p.at_bound else ""
-        t.add_row(name, f"{p.value:.4g} ± {p.error:.2g} {p.unit}{flag}")
+        t.add_row(name, _parameter_cell(p))
     for i, m in enumerate(r.runners_up, start=1):
         at = ", ".join(f"{k} = {v:.4g}" for k, v in m.parameters.items())
         t.add_row(f"runner-up {i}", f"chi2 = {m.fval:.3f} (+{m.fval - r.chi2_min:.2f}) at {at}")
     return t
 
 
-def _fit_with_bar(name: str) -> FitResult:
-    with progress_bar(f"fit {name}") as bar:
+def _parameter_cell(p: ParameterResult) -> str:
+    """'value ± HESSE error unit', with the MINOS interval when it was computed.
+
+    Example:
+        >>> _parameter_cell(ParameterResult(0.03, 0.004, "GeV", minos_lower=-0.0035, minos_upper=0.0052))
+        '0.03 ± 0.004 GeV  (MINOS -0.0035 +0.0052)'
+    """
+    text = f"{p.value:.4g} ± {p.error:.2g} {p.unit}".rstrip()
+    if p.minos_lower is not None and p.minos_upper is not None:
+        text += f"  (MINOS {p.minos_lower:+.2g} {p.minos_upper:+.2g})"
+    if p.at_bound:
+        text += f"  (at {p.at_bound} bound)"
+    return text
+
+
+def _fit_with_bar(name: str, *, minos: bool = False) -> FitResult:
+    with progress_bar(f"fit {name}", unit="start points", then="MIGRAD + HESSE" + (" + MINOS" if minos else "")) as bar:
+        if minos:
+            from fitkit.inference import fit as do_fit
+
+            return do_fit(api.problem(name), minos=True, progress=bar)
         return api.fit_named(name, progress=bar)
 
 
@@ -108,14 +128,9 @@ _TOYS_OPTION = click.option(
 @_TOYS_OPTION
 def fit_cmd(name: str, as_json: bool, minos: bool, toys_result: Path | None) -> None:
     """Fit likelihoods/NAME.yaml and print the best fit."""
-    problem = api.problem(name)  # validates the definition, its cards and terms before fitting
+    api.problem(name)  # validates the definition, its cards and terms before fitting
     toys = load_toys_result(toys_result) if toys_result else None
-    if minos:
-        from fitkit.inference import fit as do_fit
-
-        result = do_fit(problem, minos=True)
-    else:
-        result = _fit_with_bar(name)
+    result = _fit_with_bar(name, minos=minos)
     result.check_finite()
     result = _with_toys(result, toys)
     if as_json:
@@ -189,13 +204,14 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
         check_output_file(plot, option="--plot")
     if root is not None and root.suffix != ".root":
         raise InputError("the output must end in .root", file=str(root), field="--root")
-    with progress_bar(f"scan {name}") as bar:
+    label = x if y is None else f"{x} x {y}"
+    with progress_bar(f"scan {name} {label}") as bar:
         scan = api.scan_named(name, x, y, points=points, method=method, progress=bar)
     scan.check_finite()
     if plot:
-        from fitkit.plotting import plot_scan
+        from fitkit.plotting.figures import scan_figure
 
-        plot_scan(scan, plot)
+        scan_figure(scan, plot, problem=problem, result=api.fit_named(name))
     if root is not None:
         from fitkit.data.rootio import write_scan_root
 
@@ -203,28 +219,9 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
     if as_json:
         _echo_json(scan.to_dict())
     else:
-        click.echo(f"{name}: scan of {x}{'' if y is None else ' x ' + y}: chi2_min = {scan.chi2_min:.3f} at {scan.best}")
-
-
-def _scan_plotter(model: str):
-    """The plot style of a model's scans: 002 Figs. 11-13 for darkz-*, the generic regions otherwise."""
-    if model.startswith("darkz-"):
-        from fitkit.plotting.dark_z import plot_darkz_scan
-        from fitkit.reproduce.paper002_darkz import PAPER_BEST
-
-        case = model.removeprefix("darkz-")
-
-        def plot(scan, path, *, best, title, runners_up=None):
-            if scan.y is None:
-                from fitkit.plotting import plot_scan
-
-                return plot_scan(scan, path, best=best, title=title)
-            return plot_darkz_scan(scan, path, best=best, paper_best=PAPER_BEST.get(case), runners_up=runners_up, title=title)
-
-        return plot
-    from fitkit.plotting import plot_scan
-
-    return plot_scan
+        click.echo(f"{name}: scan of {label}: chi2_min = {scan.chi2_min:.3f} at {scan.best}")
+        if plot:
+            click.echo(f"written: {plot}")
 
 
 #: Files ``fitkit run`` writes for one fit (under ``<output>/<name>/``); older ones are removed first.
@@ -266,6 +263,7 @@ def _write_summary(path: Path, summary: dict[str, dict[str, object]]) -> None:
 def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]:
     """Fit one definition, make its scans and plots, write them under ``output/name/``."""
     from fitkit.plotting import plot_pulls
+    from fitkit.plotting.figures import scan_figure
 
     defn = load_definition(name)
     outdir = inside(output, output / check_fit_name(name), field="NAMES")
@@ -275,7 +273,8 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
     write_json_atomic(outdir / "fit.json", result.to_dict())
     files = [str(outdir / "fit.json")]
     if result.observables:
-        files.append(str(plot_pulls(result, outdir / "pulls.png")))
+        with stage(f"figure {name} pulls"):
+            files.append(str(plot_pulls(result, outdir / "pulls.png")))
     if scans:
         for spec in defn.scans:
             label = spec.x if spec.y is None else f"{spec.x}_{spec.y}"
@@ -283,10 +282,9 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
                 scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
             scan.check_finite()
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
-            best = {k: p.value for k, p in result.parameters.items()}
-            plotter = _scan_plotter(defn.model)
-            extra = {"runners_up": [m.parameters for m in result.runners_up]} if defn.model.startswith("darkz-") else {}
-            files.append(str(plotter(scan, outdir / f"scan_{label}.png", best=best, title=f"{name}: {defn.description}", **extra)))
+            files.append(str(outdir / f"scan_{label}.json"))
+            with stage(f"figure {name} scan_{label}"):
+                files.append(str(scan_figure(scan, outdir / f"scan_{label}.png", problem=api.problem(name), result=result)))
     return {"name": name, "chi2_min": result.chi2_min, "chi2_sm": result.chi2_sm, "pull_sm": result.pull_sm, "files": files}
 
 
@@ -325,13 +323,20 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     summary = _read_summary(summary_path)
     output.mkdir(parents=True, exist_ok=True)
     _remove_temporaries(output)
-    for n in names:
+    t_run = time.perf_counter()
+    stage_line(f"run: {len(names)} fit{'s' if len(names) != 1 else ''} ({', '.join(names)}), results in {output}/")
+    for i, n in enumerate(names, start=1):
+        t0 = time.perf_counter()
+        stage_line(f"fit {i} of {len(names)}: {n}")
         summary[n] = {"name": n, "status": "incomplete"}
         _write_summary(summary_path, summary)
         entry = run_one(n, output, scans=not no_scans)
         summary[n] = {**entry, "status": "complete"}
         _write_summary(summary_path, summary)
         click.echo(f"{n}: chi2_min = {entry['chi2_min']:.3f}, chi2_SM = {entry['chi2_sm']:.3f}")
+        click.echo(f"written: {', '.join(entry['files'])}")  # type: ignore[arg-type]
+        stage_line(f"fit {i} of {len(names)}: {n} done in {elapsed(time.perf_counter() - t0)}")
+    click.echo(f"written: {summary_path}")
     if not no_reproduce:
         rows = _rows(None, toys=toys)
         _write_markdown(rows, output / "reproduction.md")
@@ -343,6 +348,7 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     from fitkit.report import write_index
 
     click.echo(f"front page: {write_index(output)}")
+    stage_line(f"run: finished in {elapsed(time.perf_counter() - t_run)}; results in {output}/")
 
 
 def _rows(paper: str | None, *, toys: dict[str, object] | None = None) -> list[Row]:
@@ -352,10 +358,11 @@ def _rows(paper: str | None, *, toys: dict[str, object] | None = None) -> list[R
     if not sources:
         raise InputError(f"no reproduction rows for paper {paper!r}", field="PAPER")
     rows: list[Row] = []
-    with progress_bar("reproduce") as bar:
-        for i, (_module, fn) in enumerate(sources):
-            rows.extend(fn())
-            bar(i + 1, len(sources))
+    for i, (module, fn) in enumerate(sources):
+        with progress_bar(f"reproduce: {module} ({i + 1} of {len(sources)})", unit="rows") as bar:
+            new = fn()
+            bar(len(new), len(new))
+        rows.extend(new)
     if toys is not None and (paper is None or "003".startswith(paper) or paper.startswith("003")):
         from fitkit.reproduce.paper003 import toys_rows
 

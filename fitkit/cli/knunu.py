@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from fitkit.cli._progress import stage, stages
 from fitkit.errors import InputError
 
 __all__ = ["COMMANDS", "RESULT_FILE"]
@@ -51,11 +52,13 @@ def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified:
         raise InputError(f"need 2 to 10000 mass points, got {points}", field="--points")
     check_output_dir(output)
     directory = None if simplified else dataset_dir("belle2-knunu-2023")
-    result = light_x_analysis(directory, masses=default_masses(points), toys=toys, workers=workers, seed=seed)
+    with stages("knunu scan") as progress:
+        result = light_x_analysis(directory, masses=default_masses(points), toys=toys, workers=workers, seed=seed, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
     write_json_atomic(output / RESULT_FILE, result)
-    plot_light_x(result, output / "light_x.png")
-    plot_zprime(result, output / "zprime.png")
+    with stage("knunu scan: plots"):
+        plot_light_x(result, output / "light_x.png")
+        plot_zprime(result, output / "zprime.png")
     if as_json:
         click.echo(json.dumps({k: v for k, v in result.items() if k not in ("zprime",)}, default=str))
         return

@@ -34,7 +34,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -209,10 +209,12 @@ def run_toys(
     seed: int = 12345,
     workers: int | None = None,
     chunk: int = 25,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ToyResult:
     """Run ``n_toys`` background-only toys of the scan; ``workers`` > 0 uses a local Dask cluster.
 
     Results are identical for any ``workers`` and ``chunk`` (one seed per toy index).
+    ``progress(done, n_toys)`` is called as each chunk of toys completes.
     """
     masses = np.asarray(masses, float)
     groups = [list(range(i, min(i + chunk, n_toys))) for i in range(0, n_toys, chunk)]
@@ -230,6 +232,13 @@ def run_toys(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, env=single
             ) as cluster, Client(cluster) as client:
                 futures = [client.submit(toy_chunk, *args, g, theta0, pure=False) for g in groups]
+                if progress is not None:
+                    from dask.distributed import as_completed
+
+                    done = 0
+                    for fut in as_completed(futures):
+                        done += len(groups[futures.index(fut)])
+                        progress(done, n_toys)
                 parts = client.gather(futures)
         finally:
             for k, v in saved.items():
@@ -242,7 +251,11 @@ def run_toys(
         # results) are bitwise identical to the parallel run
         from threadpoolctl import threadpool_limits
 
+        parts = []
         with threadpool_limits(limits=1):
-            parts = [toy_chunk(*args, g, theta0) for g in groups]
+            for g in groups:
+                parts.append(toy_chunk(*args, g, theta0))
+                if progress is not None:
+                    progress(g[-1] + 1, n_toys)
     res = np.concatenate(parts) if parts else np.zeros((0, 2))
     return ToyResult(res[:, 0], res[:, 1], seed)

@@ -25,7 +25,7 @@ __all__ = ["Parameter", "Model", "KnunuSpectrum", "as_points"]
 
 @dataclass(frozen=True)
 class Parameter:
-    """A model parameter: name, unit, default, bounds and the scale it is minimised on.
+    """A model parameter: name, unit, default, bounds, the scale it is minimised on, LaTeX label.
 
     ``scale='log'`` parameters are minimised and scanned in log10 space.
 
@@ -41,6 +41,10 @@ class Parameter:
     bounds: tuple[float, float] = (-math.inf, math.inf)
     scale: Literal["linear", "log"] = "linear"
     description: str = ""
+    #: LaTeX symbol for axis labels (without $), e.g. ``r"M_{Z_D}"``; empty: the name.
+    label: str = ""
+    #: Unit figures show the parameter in (an energy unit if ``unit`` is one); empty: ``unit``.
+    plot_unit: str = ""
 
     def __post_init__(self) -> None:
         lo, hi = self.bounds

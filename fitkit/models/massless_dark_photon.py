@@ -230,12 +230,12 @@ class MasslessDarkPhoton(Model):
         self.n_nodes = int(n_nodes)
         self.inputs = paper_inputs()
         self.parameters = {
-            "alpha_D": Parameter("alpha_D", "", 1.0, (0.0, 5.0), "linear", "dark fine-structure constant (000 eq. (2.2))"),
-            "Lambda": Parameter("Lambda", "GeV", 9.56e7, (1.0e6, 1.0e11), "log", "scale of the dipole operator (000 eq. (2.1))"),
+            "alpha_D": Parameter("alpha_D", "", 1.0, (0.0, 5.0), "linear", "dark fine-structure constant (000 eq. (2.2))", label=r"\alpha_D"),
+            "Lambda": Parameter("Lambda", "GeV", 9.56e7, (1.0e6, 1.0e11), "log", "scale of the dipole operator (000 eq. (2.1))", label=r"\Lambda", plot_unit="TeV"),
         }
         if self.masses is None:
             self.parameters["m_Q"] = Parameter(
-                "m_Q", "GeV", 0.5, (0.0, 0.5 * (M_BPLUS - M_KPLUS)), "linear", "common dark-fermion mass"
+                "m_Q", "GeV", 0.5, (0.0, 0.5 * (M_BPLUS - M_KPLUS)), "linear", "common dark-fermion mass", label="m_Q"
             )
 
     # -- helpers ---------------------------------------------------------------------------

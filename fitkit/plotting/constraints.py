@@ -6,7 +6,8 @@ and the excluded side (light shading), labelled "name (CL)". Optionally it draws
 allowed regions of a 2D profile scan underneath, and best-fit points. M_ZD is shown in MeV on a
 log axis. For Cases B and C the direct coupling is plotted as |g_D^μ| (the constraints are
 evaluated at the positive values of the map; fitkit's fits prefer g_mu < 0, and a scan is drawn
-on its g_mu < 0 branch, as in :func:`fitkit.plotting.dark_z.plot_darkz_scan`).
+on its g_mu < 0 branch, as in :func:`fitkit.plotting.contours.plot_scan` with ``absolute_y``).
+Boundaries are contours of each constraint's exclusion CL interpolated in log coordinates.
 
 Example:
     >>> import numpy as np, tempfile, pathlib
@@ -26,12 +27,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
 
 from fitkit.constraints.overlay import ExclusionMap  # noqa: E402
 from fitkit.inference.results import ScanResult  # noqa: E402
-from fitkit.plotting.contours import REGION_COLORS  # noqa: E402
-from fitkit.plotting.dark_z import AXIS_LABELS  # noqa: E402
+from fitkit.models.base import Parameter  # noqa: E402
+from fitkit.plotting.contours import draw_regions, region_handles, smooth_field  # noqa: E402
+from fitkit.plotting.labels import axis_label, display_factor  # noqa: E402
 from fitkit.plotting.save import save_figure  # noqa: E402
+from fitkit.plotting.style import figure_style, new_figure, tidy_log_axes, wrap_title  # noqa: E402
 
 __all__ = ["plot_exclusions", "draw_exclusions", "CONSTRAINT_COLORS", "cl_label"]
 
@@ -67,24 +71,45 @@ def cl_label(cl: float) -> str:
     return f"{100 * cl:g}% CL"
 
 
-def _x(emap: ExclusionMap) -> np.ndarray:
-    return np.asarray(emap.x_values) * (1e3 if emap.x == "M_ZD" else 1.0)
+def _labels_params() -> dict[str, Parameter]:
+    """The Z_D parameters (Case B has all four) for labels and units."""
+    from fitkit.models.dark_z.model import DarkZModel
+
+    return dict(DarkZModel("B").parameters)
 
 
-def draw_exclusions(ax: plt.Axes, emap: ExclusionMap, names: list[str] | None = None) -> tuple[list, list[str]]:
-    """Draw boundaries and hatched excluded sides on ``ax``; return legend handles and labels."""
-    x, y = _x(emap), np.asarray(emap.y_values)
+def _log_z(cl: np.ndarray) -> np.ndarray:
+    """log10 of the two-sided Gaussian significance of a CL (monotone in the CL)."""
+    return np.log10(np.maximum(stats.norm.isf(0.5 * (1.0 - np.clip(cl, 0.0, 1.0 - 1e-15))), 1e-8))
+
+
+def draw_exclusions(ax: plt.Axes, emap: ExclusionMap, names: list[str] | None = None, *, x_factor: float = 1.0, y_factor: float = 1.0) -> tuple[list, list[str]]:
+    """Draw each constraint's boundary (dashed) and its excluded side (light fill) on ``ax``.
+
+    The boundary is the contour ``exclusion_cl == cl`` of the constraint's (continuous) exclusion
+    CL, interpolated as log10 z(CL) in log coordinates (no staircase of the grid cells). Returns
+    legend entries.
+    """
+    x, y = np.asarray(emap.x_values) * x_factor, np.asarray(emap.y_values) * y_factor
+    u, v = np.log10(x), np.log10(y)
     handles, labels = [], []
     for name in names or list(emap.excluded):
-        exc = emap.excluded[name].astype(float)
+        exc = emap.excluded[name]
         if not np.any(exc):
             continue
         col = CONSTRAINT_COLORS.get(name, "k")
-        ax.contourf(x, y, exc.T, levels=[0.5, 1.5], colors=[col], alpha=0.12)
-        if 0 < exc.mean() < 1:
-            ax.contour(x, y, exc.T, levels=[0.5], colors=[col], linestyles="--", linewidths=1.3)
+        cl = emap.cl[name]
+        # interpolate log10 of the two-sided Gaussian z of the CL: the deviations grow as powers of
+        # the couplings and masses, so this is close to linear in the log coordinates
+        z = _log_z(np.asarray(emap.exclusion_cl[name], dtype=float))
+        uf, vf, f = smooth_field(u, v, z, cap=float(np.max(z)))
+        xf, yf = 10.0**uf, 10.0**vf
+        z_cl = float(_log_z(np.asarray(cl)))
+        ax.contourf(xf, yf, f.T, levels=[z_cl, max(float(f.max()), z_cl) + 1.0], colors=[col], alpha=0.12)
+        if not np.all(exc):
+            ax.contour(xf, yf, f.T, levels=[z_cl], colors=[col], linestyles="--", linewidths=1.3)
         handles.append(plt.Line2D([], [], color=col, ls="--"))
-        labels.append(f"{name} ({cl_label(emap.cl[name])})")
+        labels.append(f"{name} ({cl_label(cl)})")
     return handles, labels
 
 
@@ -95,40 +120,48 @@ def plot_exclusions(
     names: list[str] | None = None,
     scan: ScanResult | None = None,
     best: dict[str, float] | None = None,
+    best_label: str = "best fit (fitkit)",
     paper_best: dict[str, float] | None = None,
     title: str | None = None,
 ) -> Path:
-    """Write a PNG with the excluded regions of ``emap`` (and a scan's allowed regions)."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
-    handles: list = []
-    labels: list[str] = []
-    if scan is not None and scan.y_values is not None:
-        sx = np.asarray(scan.x_values) * (1e3 if scan.x == "M_ZD" else 1.0)
-        sy = np.asarray(scan.y_values, dtype=float)
-        d = np.where(np.isfinite(scan.delta_chi2), scan.delta_chi2, 1e9)
-        if scan.y == "g_mu":
-            keep = sy < 0
-            sy, d = -sy[keep][::-1], d[:, keep][:, ::-1]
-        levels = [0.0, *scan.levels]
-        for (lo, hi), col in zip(zip(levels[:-1], levels[1:]), REGION_COLORS):
-            ax.contourf(sx, sy, d.T, levels=[lo, hi], colors=[col])
-        handles += [plt.Rectangle((0, 0), 1, 1, color=c) for c in REGION_COLORS]
-        labels += [r"$1\sigma$", r"$2\sigma$", r"$3\sigma$"]
-    h, lab = draw_exclusions(ax, emap, names)
-    handles += h
-    labels += lab
-    for point, marker, text in ((best, "o", "best fit (fitkit)"), (paper_best, "*", "best fit (002)")):
-        if point is not None:
-            px = point[emap.x] * (1e3 if emap.x == "M_ZD" else 1.0)
-            handles.append(ax.plot(px, abs(point[emap.y]), marker, color="tab:blue" if marker == "o" else "k", ms=8)[0])
-            labels.append(text)
-    ax.set_xscale("log")
-    y = np.asarray(emap.y_values)
-    if np.all(y > 0) and y.max() / y.min() > 20:
+    """Write a PNG with the excluded regions of ``emap`` (and a scan's allowed regions).
+
+    ``best`` is drawn as a blue circle labelled ``best_label`` (e.g. ``"--at point"`` when the
+    point was given on the command line rather than fitted).
+    """
+    params = _labels_params()
+    fx, fy = display_factor(params[emap.x]), display_factor(params[emap.y])
+    with figure_style():
+        fig, ax = new_figure()
+        handles: list = []
+        labels: list[str] = []
+        if scan is not None and scan.y_values is not None:
+            sx = np.asarray(scan.x_values) * display_factor(params[scan.x])
+            sy = np.asarray(scan.y_values, dtype=float)
+            d = np.asarray(scan.chi2, dtype=float) - scan.chi2_min
+            if scan.y == "g_mu":  # the rate-lowering branch g_mu < 0, shown as |g_mu|
+                keep = sy < 0
+                sy, d = -sy[keep][::-1], d[:, keep][:, ::-1]
+            draw_regions(ax, sx, sy, d, scan.levels, x_log=True, y_log=bool(np.all(sy > 0)))
+            h, lab = region_handles(scan.levels)
+            handles += h
+            labels += lab
+        h, lab = draw_exclusions(ax, emap, names, x_factor=fx, y_factor=fy)
+        handles += h
+        labels += lab
+        for point, marker, text, color in ((best, "o", best_label, "tab:blue"), (paper_best, "*", "best fit (002)", "k")):
+            if point is not None:
+                handles.append(ax.plot(point[emap.x] * fx, abs(point[emap.y]) * fy, marker, color=color, ms=9 if marker == "*" else 7, clip_on=False, zorder=5)[0])
+                labels.append(text)
+        x, y = np.asarray(emap.x_values) * fx, np.asarray(emap.y_values) * fy
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(y[0], y[-1])
+        ax.set_xscale("log")
         ax.set_yscale("log")
-    ax.set_xlabel(AXIS_LABELS.get(emap.x, emap.x))
-    ax.set_ylabel(AXIS_LABELS.get(emap.y, emap.y))
-    ax.legend(handles, labels, loc="best", fontsize=7)
-    fixed = ", ".join(f"{k} = {v:g}" for k, v in emap.fixed.items())
-    ax.set_title(title or f"Case {emap.case}: excluded regions ({fixed})", fontsize=9)
-    return save_figure(fig, path, dpi=120)
+        ax.set_xlabel(axis_label(params[emap.x], absolute=emap.x == "g_mu"))
+        ax.set_ylabel(axis_label(params[emap.y], absolute=emap.y == "g_mu"))
+        ax.legend(handles, labels, loc="best", fontsize=7)
+        fixed = ", ".join(f"{k} = {v:g}" for k, v in emap.fixed.items())
+        ax.set_title(wrap_title(title or f"Case {emap.case}: excluded regions ({fixed})"))
+        tidy_log_axes(ax)
+        return save_figure(fig, path)

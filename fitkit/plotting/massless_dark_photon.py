@@ -31,6 +31,7 @@ from fitkit.models.massless_dark_photon import (  # noqa: E402
     paper_inputs,
 )
 from fitkit.plotting.save import save_figure  # noqa: E402
+from fitkit.plotting.style import figure_style, new_figure  # noqa: E402
 from fitkit.theory.dark_fermions import sm_dgamma_ds_hat_knunu  # noqa: E402
 from fitkit.theory.tensor_formfactor import f_plus  # noqa: E402
 
@@ -148,22 +149,23 @@ def fig3_data(
 
 
 def _save(fig: plt.Figure, path: str | Path) -> Path:
-    return save_figure(fig, path, dpi=120)
+    return save_figure(fig, path)
 
 
 def plot_fig1(path: str | Path, **kwargs) -> Path:
     """000 Fig. 1 (keyword arguments go to :func:`fig1_data`)."""
     d = fig1_data(**kwargs)
-    fig, ax = plt.subplots(figsize=(6.0, 4.5), constrained_layout=True)
-    for i, (a, col) in enumerate(zip(d["alphas"], ["tab:blue", "tab:red", "tab:green", "tab:orange"])):
-        ax.plot(d["q2"], d["sf"][i], color=col, label=rf"$\alpha_D={a:g}$, SF")
-        ax.plot(d["q2"], d["no_sf"][i], color=col, ls="--", label=rf"$\alpha_D={a:g}$, no SF")
-    ax.plot(d["q2_sm"], d["sm"], color="k", label=r"SM, 000 eq. (3.10)")
-    ax.set_xlabel(r"$q^2$ [GeV$^2$]")
-    ax.set_ylabel(r"$d\mathrm{BR}/dq^2(B^+\to K^+ Q\bar Q)$ [GeV$^{-2}$]")
-    ax.set_title(r"$N_Q=3$, $m_Q=0.5$ GeV, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
-    ax.legend(fontsize=8)
-    return _save(fig, path)
+    with figure_style():
+        fig, ax = new_figure()
+        for i, (a, col) in enumerate(zip(d["alphas"], ["tab:blue", "tab:red", "tab:green", "tab:orange"])):
+            ax.plot(d["q2"], d["sf"][i], color=col, label=rf"$\alpha_D={a:g}$, SF")
+            ax.plot(d["q2"], d["no_sf"][i], color=col, ls="--", label=rf"$\alpha_D={a:g}$, no SF")
+        ax.plot(d["q2_sm"], d["sm"], color="k", label=r"SM, 000 eq. (3.10)")
+        ax.set_xlabel(r"$q^2$ [GeV$^2$]")
+        ax.set_ylabel(r"$d\mathrm{BR}/dq^2(B^+\to K^+ Q\bar Q)$ [GeV$^{-2}$]")
+        ax.set_title(r"$N_Q=3$, $m_Q=0.5$ GeV, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
+        ax.legend(fontsize=8)
+        return _save(fig, path)
 
 
 def plot_fig2(path: str | Path, **kwargs) -> Path:
@@ -171,48 +173,50 @@ def plot_fig2(path: str | Path, **kwargs) -> Path:
     top = fig2_top_data()
     sol = fig2_solutions_data()
     bot = fig2_bottom_data(**kwargs)
-    fig, (ax1, ax0, ax2) = plt.subplots(3, 1, figsize=(6.0, 11.5), constrained_layout=True)
-    ax0.fill_between(sol["masses"], sol["alpha"][0], sol["alpha"][2], color="gold", alpha=0.5, label=r"BR $=(1.9\pm0.7)\times10^{-5}$")
-    ax0.plot(sol["masses"], sol["alpha"][1], color="k", label=r"BR $=1.9\times10^{-5}$")
-    ax0.set_xlabel(r"$m_Q$ [GeV]")
-    ax0.set_ylabel(r"$\alpha_D$")
-    ax0.set_title(r"$\alpha_D(m_Q)$ explaining the excess, $N_Q=3$, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
-    ax0.legend(fontsize=8)
-    c, s = EXCESS_000
-    ax1.axhspan(c - s, c + s, color="gold", alpha=0.5, label="000 eq. (1.5), 1$\\sigma$")
-    for m, br in zip(top["masses"], top["br"]):
-        ax1.plot(top["alpha"], br, label=rf"$m_Q={m:g}$ GeV")
-    ax1.set_ylim(0.0, 3 * (c + s))
-    ax1.set_xlabel(r"$\alpha_D$")
-    ax1.set_ylabel(r"BR$(B^+\to K^+ Q_X\bar Q_X)$")
-    ax1.set_title(r"$N_Q=3$, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
-    ax1.legend(fontsize=8)
-    br = np.asarray(bot["br"])
-    mesh = ax2.pcolormesh(bot["alpha"], np.asarray(bot["Lambda"]) / 1e3, br.T, norm=LogNorm(vmin=br[br > 0].min(), vmax=br.max()), shading="auto")
-    fig.colorbar(mesh, ax=ax2, label=r"BR$(B^+\to K^+ Q_X\bar Q_X)$")
-    ax2.contour(bot["alpha"], np.asarray(bot["Lambda"]) / 1e3, br.T, levels=[c - s, c, c + s], colors=["w", "k", "w"], linewidths=[0.8, 1.2, 0.8])
-    ax2.axhline(float(bot["lambda_bound"]) / 1e3, color="k", ls="--", label=r"$\Lambda$ bound, 000 eq. (4.6)")
-    ax2.set_yscale("log")
-    ax2.set_xlabel(r"$\alpha_D$")
-    ax2.set_ylabel(r"$\Lambda$ [TeV]")
-    ax2.set_title(r"$N_Q=3$, $m_Q=0.5$ GeV; contours: $(1.9\pm0.7)\times10^{-5}$", fontsize=10)
-    ax2.legend(fontsize=8, loc="upper left")
-    return _save(fig, path)
+    with figure_style():
+        fig, (ax1, ax0, ax2) = new_figure(nrows=3, figsize=(6.4, 12.5))
+        ax0.fill_between(sol["masses"], sol["alpha"][0], sol["alpha"][2], color="gold", alpha=0.5, label=r"BR $=(1.9\pm0.7)\times10^{-5}$")
+        ax0.plot(sol["masses"], sol["alpha"][1], color="k", label=r"BR $=1.9\times10^{-5}$")
+        ax0.set_xlabel(r"$m_Q$ [GeV]")
+        ax0.set_ylabel(r"$\alpha_D$")
+        ax0.set_title(r"$\alpha_D(m_Q)$ explaining the excess, $N_Q=3$, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
+        ax0.legend(fontsize=8)
+        c, s = EXCESS_000
+        ax1.axhspan(c - s, c + s, color="gold", alpha=0.5, label="000 eq. (1.5), 1$\\sigma$")
+        for m, br in zip(top["masses"], top["br"]):
+            ax1.plot(top["alpha"], br, label=rf"$m_Q={m:g}$ GeV")
+        ax1.set_ylim(0.0, 3 * (c + s))
+        ax1.set_xlabel(r"$\alpha_D$")
+        ax1.set_ylabel(r"BR$(B^+\to K^+ Q_X\bar Q_X)$")
+        ax1.set_title(r"$N_Q=3$, $\Lambda=9.56\times10^4$ TeV", fontsize=10)
+        ax1.legend(fontsize=8)
+        br = np.asarray(bot["br"])
+        mesh = ax2.pcolormesh(bot["alpha"], np.asarray(bot["Lambda"]) / 1e3, br.T, norm=LogNorm(vmin=br[br > 0].min(), vmax=br.max()), shading="auto")
+        fig.colorbar(mesh, ax=ax2, label=r"BR$(B^+\to K^+ Q_X\bar Q_X)$")
+        ax2.contour(bot["alpha"], np.asarray(bot["Lambda"]) / 1e3, br.T, levels=[c - s, c, c + s], colors=["w", "k", "w"], linewidths=[0.8, 1.2, 0.8])
+        ax2.axhline(float(bot["lambda_bound"]) / 1e3, color="k", ls="--", label=r"$\Lambda$ bound, 000 eq. (4.6)")
+        ax2.set_yscale("log")
+        ax2.set_xlabel(r"$\alpha_D$")
+        ax2.set_ylabel(r"$\Lambda$ [TeV]")
+        ax2.set_title(r"$N_Q=3$, $m_Q=0.5$ GeV; contours: $(1.9\pm0.7)\times10^{-5}$", fontsize=10)
+        ax2.legend(fontsize=8, loc="upper left")
+        return _save(fig, path)
 
 
 def plot_fig3(path: str | Path, **kwargs) -> Path:
     """000 Fig. 3: BR(K* gamma_D)/BR(K+ Q_X Qbar_X) vs alpha_D (keyword arguments to :func:`fig3_data`)."""
     d = fig3_data(**kwargs)
-    fig, ax = plt.subplots(figsize=(6.0, 4.5), constrained_layout=True)
-    for m, r in zip(d["masses"], d["ratio"]):
-        ax.plot(d["alpha"], r, label=rf"$m_Q={m:g}$ GeV")
-    lim = float(d["excluded_above"])
-    top = float(np.nanmax(d["ratio"]))
-    ax.axhline(lim, color="r", ls="--", label=r"$2.7\times10^{-5}/1.9\times10^{-5}$")
-    ax.fill_between(d["alpha"], lim, max(top, lim) * 1.2, facecolor="none", hatch="//", edgecolor="r", lw=0)
-    ax.set_yscale("log")
-    ax.set_xlabel(r"$\alpha_D$")
-    ax.set_ylabel(r"BR$(B^0\to K^*\gamma_D)$ / BR$(B^+\to K^+ Q_X\bar Q_X)$")
-    ax.set_title(r"$N_Q=3$ (independent of $\Lambda$)", fontsize=10)
-    ax.legend(fontsize=8)
-    return _save(fig, path)
+    with figure_style():
+        fig, ax = new_figure()
+        for m, r in zip(d["masses"], d["ratio"]):
+            ax.plot(d["alpha"], r, label=rf"$m_Q={m:g}$ GeV")
+        lim = float(d["excluded_above"])
+        top = float(np.nanmax(d["ratio"]))
+        ax.axhline(lim, color="r", ls="--", label=r"$2.7\times10^{-5}/1.9\times10^{-5}$")
+        ax.fill_between(d["alpha"], lim, max(top, lim) * 1.2, facecolor="none", hatch="//", edgecolor="r", lw=0)
+        ax.set_yscale("log")
+        ax.set_xlabel(r"$\alpha_D$")
+        ax.set_ylabel(r"BR$(B^0\to K^*\gamma_D)$ / BR$(B^+\to K^+ Q_X\bar Q_X)$")
+        ax.set_title(r"$N_Q=3$ (independent of $\Lambda$)", fontsize=10)
+        ax.legend(fontsize=8)
+        return _save(fig, path)

@@ -28,7 +28,7 @@ Everything is plain data in a dict (JSON-ready), for the CLI, the plots and the 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,31 +196,47 @@ def light_x_analysis(
     seed: int = 20231124,
     treatments: tuple[str, ...] = ("maps", "gaussian", "combined"),
     m_ref: float = 2.0,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the 003 analyses (see the module docstring); ``directory`` None: the simplified card."""
+    """Run the 003 analyses (see the module docstring); ``directory`` None: the simplified card.
+
+    ``progress(stage, done, total)`` is called as each stage starts and ends (and per toy chunk).
+    """
     masses = default_masses() if masses is None else np.asarray(masses, float)
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    report("SM fits", 0, 2)
     lk = Belle2Knunu(None if directory is None else Path(directory))
     out: dict[str, Any] = {"likelihood": "full" if directory is not None else "simplified"}
     sm = fit_sm(lk)
     out["sm"] = {"mu": sm.values["mu"], "mu_error": sm.errors["mu"]}
     simple = fit_sm(Belle2Knunu(None))
     out["sm_simplified"] = {"mu": simple.values["mu"], "mu_error": simple.errors["mu"]}
+    report("SM fits", 2, 2)
     k_count, ks_count = counting_likelihood("K"), counting_likelihood("K*")
     k_external = [k_count.external()]
     scans: dict[str, TemplateScan] = {}
     for t in treatments:
+        report(f"m_X scan ({t})", 0, len(masses))
         if t == "combined":
             scans[t] = scan_light_x(lk, masses, external=k_external, treatment=t)
         elif t == "combined-published":
             scans[t] = scan_light_x(lk, masses, external=as_penalties(constraints("K")), treatment=t)
         else:
             scans[t] = scan_light_x(lk, masses, treatment=t)
+        report(f"m_X scan ({t})", len(masses), len(masses))
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
     main = scans.get("maps") or next(iter(scans.values()))
     best = main.best()
     out["significance_local"] = best["significance_local"]
     # K* X limits versus m_X from the K* counting channels (BaBar + Belle)
+    report("K* limits", 0, len(masses))
     out["kstar_limit"] = kstar_limits(ks_count, masses, m_ref=m_ref)
+    report("K* limits", len(masses), len(masses))
+    report("ALP and Z' couplings", 0, 4)
     # ALP and Z' at the reference / best mass of the combined scan
     comb = scans.get("combined") or main
     i_ref = int(np.argmin(np.abs(comb.m_x - m_ref)))
@@ -236,6 +252,8 @@ def light_x_analysis(
     chi2_ks = _kstar_chi2(ks_count, m_best)
     out["zprime"] = {f"dim{d}": zprime_couplings(chi2_k, chi2_ks, m_best, dim=d) for d in (4, 5, 6)}
     out["zprime_profile"] = {"m_X": m_best, "BR_KX": brs.tolist(), "delta_twice_nll": (prof - prof.min()).tolist()}
+    report("ALP and Z' couplings", 4, 4)
+    report("look-elsewhere scan", 0, 1)
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
     line = line_templates(lk, masses) * 1e-6
     z_score, theta0 = score_scan(lk, line)
@@ -248,10 +266,13 @@ def light_x_analysis(
         "m_obs": float(masses[j_obs]),
         "upcrossings_observed": int(upcrossings(q_obs[None, :], u0)[0]),
     }
+    report("look-elsewhere scan", 1, 1)
     if toys > 0:
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
-        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers)
+        report("toys", 0, toys)
+        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers,
+                       progress=None if progress is None else (lambda done, total: progress("toys", done, total)))
         p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
         # Gross-Vitells with <N(u0)> from the toys' maximum: one crossing per toy above u0 at least

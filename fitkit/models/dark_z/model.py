@@ -163,12 +163,12 @@ class DarkZModel(Model):
         )
         d = CASE_DEFAULTS[case]
         params = {
-            "M_ZD": Parameter("M_ZD", unit="GeV", default=d["M_ZD"], bounds=(0.01, 2.0), scale="log", description="Z_D mass"),
-            "eps": Parameter("eps", default=d["eps"], bounds=(1e-8, 1e-3), scale="log", description="kinetic mixing, eq. (2.2)"),
-            "eps_Z": Parameter("eps_Z", default=d["eps_Z"], bounds=(1e-8, 2e-3), scale="log", description="mass mixing, eq. (2.5)"),
+            "M_ZD": Parameter("M_ZD", unit="GeV", default=d["M_ZD"], bounds=(0.01, 2.0), scale="log", description="Z_D mass", label=r"M_{Z_D}", plot_unit="MeV"),
+            "eps": Parameter("eps", default=d["eps"], bounds=(1e-8, 1e-3), scale="log", description="kinetic mixing, eq. (2.2)", label=r"\varepsilon"),
+            "eps_Z": Parameter("eps_Z", default=d["eps_Z"], bounds=(1e-8, 2e-3), scale="log", description="mass mixing, eq. (2.5)", label=r"\varepsilon_Z"),
         }
         if case != "A":
-            params["g_mu"] = Parameter("g_mu", default=d["g_mu"], bounds=(-5.0, 5.0), description="direct muon coupling, eq. (3.1)")
+            params["g_mu"] = Parameter("g_mu", default=d["g_mu"], bounds=(-5.0, 5.0), description="direct muon coupling, eq. (3.1)", label=r"g_D^\mu")
         self.parameters = params
 
     def sm_point(self) -> dict[str, float]:
