@@ -27,6 +27,7 @@ from rich.progress import (
     ProgressColumn,
     SpinnerColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -89,7 +90,7 @@ def progress_bar(description: str, *, unit: str = "points", then: str | None = N
     """
     live = _bar() if stderr.is_terminal else None
     state: dict[str, Any] = {"done": 0, "total": 0, "t0": time.perf_counter(), "t1": None, "then": None}
-    task = None
+    task = TaskID(-1)  # the rich task id (only used when live)
     if live is not None:
         live.start()
         task = live.add_task(description, total=None, counted=True, unit=unit)
