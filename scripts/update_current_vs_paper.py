@@ -61,7 +61,8 @@ def main(argv: list[str]) -> None:
                 f.parent.mkdir(parents=True, exist_ok=True)
                 f.write_text(json.dumps(to_jsonable(scan.to_dict())))
                 files.append(f)
-            png = plot_scan_overlay(files[0], files[1], out / f"darkz-{case}.png", title=f"Case {case}: 002 Table 1 (old) vs current data (new)")
+            png = plot_scan_overlay(files[0], files[1], out / f"darkz-{case}.png", title=f"Case {case}: 002 Table 1 (old) vs current data (new)",
+                                    parameters=api.problem(f"darkz-{case}").model.parameters)
             plots.append(png.relative_to(ROOT))
             print(f"wrote {png}", flush=True)
     readme = ROOT / "README.md"

@@ -299,6 +299,19 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _parameters(name: str) -> dict[str, Any] | None:
+    """The model parameters of fit ``name`` for axis labels and units; None (raw names on the
+    axes) when the definition no longer exists in likelihoods/."""
+    from fitkit.fitdef import load_definition
+    from fitkit.models import get_model
+
+    try:
+        defn = load_definition(name)
+        return dict(get_model(defn.model, **defn.options).parameters)
+    except InputError:
+        return None
+
+
 def write_diff(d: RunDiff, output: str | Path, *, plots: bool = True) -> tuple[Path, Path]:
     """Write ``compare.md`` and ``compare.html`` (and the overlay plots under ``compare/``) to ``output``."""
     out = Path(output)
@@ -306,9 +319,11 @@ def write_diff(d: RunDiff, output: str | Path, *, plots: bool = True) -> tuple[P
         from fitkit.plotting.compare import plot_scan_overlay
 
         for f in d.changed:
+            params = _parameters(f.name) if f.scans else None
             for label in f.scans:
                 png = out / "compare" / f"{f.name}_{label}.png"
-                plot_scan_overlay(d.old / f.name / f"scan_{label}.json", d.new / f.name / f"scan_{label}.json", png, title=f"{f.name}: old vs new")
+                plot_scan_overlay(d.old / f.name / f"scan_{label}.json", d.new / f.name / f"scan_{label}.json", png,
+                                  title=f"{f.name}: old vs new", parameters=params)
                 f.plots.append(str(png.relative_to(out)))
     md, html = out / "compare.md", out / "compare.html"
     _atomic_write(md, _markdown(d))
