@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import ast
 import importlib
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+from fitkit.cli._help import set_short_help, short_help_of
 
 __all__ = ["LazyGroup", "LazyEntry", "command_index"]
 
@@ -33,13 +34,6 @@ class LazyEntry:
     name: str
     module: str
     short_help: str
-
-
-def short_help_of(doc: str | None) -> str:
-    """The first paragraph of a docstring on one line (as :func:`fitkit.cli._help.set_short_help`)."""
-    if not doc:
-        return ""
-    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
 
 
 def _decorated_name(func: ast.FunctionDef) -> str | None:
@@ -138,8 +132,6 @@ _LOADED: set[str] = set()
 
 def load_module(module: str) -> None:
     """Import a command module and add its exported commands to their groups (once)."""
-    from fitkit.cli._help import set_short_help
-
     if module in _LOADED:
         return
     mod = importlib.import_module(module)

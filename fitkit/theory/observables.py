@@ -283,7 +283,7 @@ def predict_ratio(
 
 
 def predict_sm(observable: str, q2: tuple[float, float] | None = None) -> float:
-    """Native SM prediction of one bin (``q2 = (q2min, q2max)``) or total ``BR`` (``q2 = None``),
+    """Native SM prediction of one bin (``q2 = (q2min, q2max)``; binned kinds) or a total ``BR`` (``q2 = None``),
     computed once per process: it does not depend on the parameter point, and a fit evaluates
     it in every call (ratio mode, 002 sec. 5; issue 15: half of a darkz fit's time).
 
@@ -300,8 +300,9 @@ def _predict_sm(observable: str, q2: tuple[float, float] | None) -> float:
 
 
 def _sm_for(observable: str, q2: Any) -> np.ndarray | float:
-    """The SM denominator of :func:`predict_ratio`: cached for one bin, computed for many."""
-    if q2 is None or np.shape(q2) == (2,):
+    """The SM denominator of :func:`predict_ratio`: cached for one bin (or a total BR), computed
+    for many bins or for ``dBR/dq2`` at q^2 points."""
+    if parse_observable(observable).kind != "dBR/dq2" and (q2 is None or np.shape(q2) == (2,)):
         return predict_sm(observable, q2)
     return predict(observable, q2, None)
 

@@ -111,3 +111,7 @@ def test_predict_sm_is_the_native_sm_computed_once():
         predict_ratio("<dBR/dq2>(B+->Kmumu)", 1.0, bins, wc),
         predict("<dBR/dq2>(B+->Kmumu)", bins, wc) / predict("<dBR/dq2>(B+->Kmumu)", bins),
     )
+    pts = np.array([2.0, 5.0])  # dBR/dq2 at two q^2 points is not a bin
+    np.testing.assert_array_equal(
+        predict_ratio("dBR/dq2(B+->Kmumu)", 1.0, pts, wc), predict("dBR/dq2(B+->Kmumu)", pts, wc) / predict("dBR/dq2(B+->Kmumu)", pts)
+    )
