@@ -11,14 +11,20 @@ import inspect
 
 import click
 
-__all__ = ["set_short_help"]
+__all__ = ["set_short_help", "short_help_of"]
+
+
+def short_help_of(doc: str | None) -> str:
+    """The first paragraph of a docstring on one line ("" for none)."""
+    if not doc:
+        return ""
+    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
 
 
 def set_short_help(command: click.Command) -> None:
     """Set ``short_help`` of ``command`` and of all its sub-commands to their docstring's first line."""
     if command.short_help is None and command.help:
-        first = inspect.cleandoc(command.help).split("\n\n")[0]
-        command.short_help = " ".join(first.split())
+        command.short_help = short_help_of(command.help)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             set_short_help(sub)

@@ -36,6 +36,7 @@ from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
 from fitkit.likelihood.batched import BatchedCost
 from fitkit.models.base import Model, as_points
+from fitkit.theory.observables import N_RES_NODES
 
 __all__ = [
     "GaussianChi2",
@@ -45,6 +46,13 @@ __all__ = [
     "THEORY_ERROR_MODES",
     "TheoryErrorMode",
 ]
+
+#: Elements of a (points x measurements x q^2 nodes) float64 array :meth:`GaussianChi2.batch`
+#: evaluates at once (2^22: 32 MB); more points are evaluated in chunks, so memory is bounded.
+BATCH_ELEMENTS: int = 2**22
+#: q^2 nodes per measurement the chunk size assumes: the most a bin integral uses (the
+#: resonance-adapted rule, N_RES_NODES on each side of the peak, fitkit/theory/observables.py).
+NODES_PER_MEASUREMENT: int = 2 * N_RES_NODES
 
 AsymmetricConvention = Literal["average", "rms", "max", "side"]
 ASYMMETRIC_CONVENTIONS: tuple[str, ...] = ("average", "rms", "max", "side")
@@ -187,9 +195,31 @@ class GaussianChi2(BatchedCost):
         cov = sig[:, :, None] * self._rho[None] * sig[:, None, :] + var_th[:, :, None] * np.eye(r.shape[1])[None]
         return np.einsum("pi,pi->p", r, np.linalg.solve(cov, r[..., None])[..., 0])
 
-    def batch(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
-        """chi^2 at many points: ``params[name]`` arrays of shape ``(n_points,)`` -> ``(n_points,)``."""
-        return self.residual_chi2(self.predictions(params))
+    def chunk_size(self) -> int:
+        """Parameter points per chunk of :meth:`batch`: :data:`BATCH_ELEMENTS` over
+        n_measurements x :data:`NODES_PER_MEASUREMENT` (6472 points for the 27 of 002 Table 1)."""
+        return max(1, BATCH_ELEMENTS // (len(self.measurements) * NODES_PER_MEASUREMENT))
+
+    def batch(self, params: Mapping[str, float | np.ndarray], *, chunk: int | None = None) -> np.ndarray:
+        """chi^2 at many points: ``params[name]`` arrays of shape ``(n_points,)`` -> ``(n_points,)``.
+
+        Points are evaluated ``chunk`` at a time (default :meth:`chunk_size`), so the model's
+        intermediate (points x nodes) arrays stay bounded for any number of points (10^6 points of
+        002 Table 1: peak memory below 300 MB, ``benchmarks/memory.py``); the values are those of
+        one evaluation of all points (each point is computed independently).
+        """
+        pts = as_points({n: params[n] for n in self.names}) if self.names else {}
+        n_points = len(next(iter(pts.values()))) if pts else 1
+        size = self.chunk_size() if chunk is None else chunk
+        if size < 1:
+            raise ValueError(f"chunk must be a positive number of points, got {size}")
+        if n_points <= size:
+            return self.residual_chi2(self.predictions(pts))
+        out = np.empty(n_points)
+        for start in range(0, n_points, size):
+            part = {n: v[start : start + size] for n, v in pts.items()}
+            out[start : start + size] = self.residual_chi2(self.predictions(part))
+        return out
 
     def observables(self, params: Mapping[str, float], sm_params: Mapping[str, float] | None = None) -> list[dict]:
         """Per-measurement rows at ``params``: exp, errors, SM and fit predictions and pulls.

@@ -21,11 +21,19 @@ from fitkit.theory.narrow import (
     width_b_to_vector_dim5,
     width_b_to_vector_dim6,
 )
-from fitkit.theory.observables import WCFunction, constant_wc, predict, predict_many, predict_ratio
+from fitkit.theory.observables import (
+    WCFunction,
+    constant_wc,
+    predict,
+    predict_many,
+    predict_ratio,
+    predict_sm,
+)
 
 __all__ = [
     "predict",
     "predict_ratio",
+    "predict_sm",
     "predict_many",
     "WCFunction",
     "constant_wc",

@@ -104,3 +104,45 @@ def test_unknown_theory_error_mode_is_an_input_error(muon) -> None:
 
     with pytest.raises(InputError, match="theory_errors.*unknown theory-error mode 'scaled'"):
         GaussianChi2(muon, get_model("sm"), theory_errors="scaled")  # type: ignore[arg-type]
+
+
+def _darkz_points(n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(7)
+    return {
+        "M_ZD": 10 ** rng.uniform(np.log10(0.05), np.log10(4.0), n),
+        "eps": rng.uniform(-1e-3, 1e-3, n),
+        "eps_Z": rng.uniform(-1e-2, 1e-2, n),
+        "g_mu": rng.uniform(-1e-3, 1e-3, n),
+    }
+
+
+def test_batch_in_chunks_equals_one_evaluation(muon) -> None:
+    cost = GaussianChi2(muon, get_model("darkz-B"))
+    pts = _darkz_points(23)
+    whole = cost.batch(pts, chunk=10**6)
+    assert np.all(np.isfinite(whole)) and np.ptp(whole) > 0
+    for chunk in (1, 5, 22):
+        np.testing.assert_array_equal(cost.batch(pts, chunk=chunk), whole)
+
+
+def test_batch_default_chunk_bounds_the_points_per_call(muon, monkeypatch) -> None:
+    import fitkit.likelihood.gaussian as gaussian
+
+    cost = GaussianChi2(muon, get_model("darkz-B"))
+    monkeypatch.setattr(gaussian, "BATCH_ELEMENTS", 4 * len(muon) * gaussian.NODES_PER_MEASUREMENT)
+    assert cost.chunk_size() == 4
+    sizes: list[int] = []
+    predict = cost.model.predict
+
+    def spy(measurements, params):
+        sizes.append(len(next(iter(params.values()))))
+        return predict(measurements, params)
+
+    monkeypatch.setattr(cost.model, "predict", spy)
+    pts = _darkz_points(10)
+    values = cost.batch(pts)
+    assert sizes == [4, 4, 2]
+    monkeypatch.setattr(cost.model, "predict", predict)
+    np.testing.assert_array_equal(values, cost.batch(pts, chunk=10))
+    with pytest.raises(ValueError, match="chunk"):
+        cost.batch(pts, chunk=0)

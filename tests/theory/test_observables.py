@@ -97,3 +97,21 @@ def test_predict_many_native_and_ratio():
     np.testing.assert_allclose(ratio, native / sm * np.array([1.0, 2.0, 3.0]), rtol=1e-12)
     with pytest.raises(ValueError):
         predict_many([("<dBR/dq2>(B+->Kmumu)", np.array([[1.0, 2.0], [2.0, 3.0]]))])
+
+
+def test_predict_sm_is_the_native_sm_computed_once():
+    from fitkit.theory import predict_sm
+
+    for obs, q2 in (("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0)), ("<BR>(B0->K*ee)", (0.0009, 1.0)), ("BR(B0->K*nunu)", None)):
+        assert predict_sm(obs, q2) == float(predict(obs, q2)[0])
+    assert predict_sm("<dBR/dq2>(B+->Kmumu)", [1.1, 6.0]) is predict_sm("<dBR/dq2>(B+->Kmumu)", (1.1, 6.0))
+    bins = np.array([[1.1, 2.0], [2.0, 4.0]])
+    wc = constant_wc({"C9": -1.0})
+    np.testing.assert_array_equal(
+        predict_ratio("<dBR/dq2>(B+->Kmumu)", 1.0, bins, wc),
+        predict("<dBR/dq2>(B+->Kmumu)", bins, wc) / predict("<dBR/dq2>(B+->Kmumu)", bins),
+    )
+    pts = np.array([2.0, 5.0])  # dBR/dq2 at two q^2 points is not a bin
+    np.testing.assert_array_equal(
+        predict_ratio("dBR/dq2(B+->Kmumu)", 1.0, pts, wc), predict("dBR/dq2(B+->Kmumu)", pts, wc) / predict("dBR/dq2(B+->Kmumu)", pts)
+    )

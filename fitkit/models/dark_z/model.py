@@ -61,6 +61,7 @@ from fitkit.theory import (
     gaussian_bin_fraction,
     predict,
     predict_ratio,
+    predict_sm,
     use_onshell,
     width_b_to_vector,
 )
@@ -258,7 +259,7 @@ class DarkZModel(Model):
             pair = []
             for lep, name in (("mu", "mumu"), ("e", "ee")):
                 rate_obs = f"<BR>({obs.initial}->{obs.final}{name})"
-                sm = float(predict(rate_obs, m.q2)[0])
+                sm = predict_sm(rate_obs, m.q2)
                 pair.append(len(rates))
                 rates.append(m.model_copy(update={"observable": rate_obs, "lepton": lep, "sm": sm}))
             slots.append(tuple(pair))
@@ -300,7 +301,7 @@ class DarkZModel(Model):
             if self.mode == "ratio":
                 sm = float(m.sm)  # type: ignore[arg-type]
             else:
-                sm = float(predict(m.observable, (q2min, q2max))[0])
+                sm = predict_sm(m.observable, (q2min, q2max))
             # off-shell: plain nodes when the pole is far from the bin, adapted nodes when close
             half = 0.5 * (q2max - q2min)
             near = (M2 > q2min - half) & (M2 < q2max + half)
