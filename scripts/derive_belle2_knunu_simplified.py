@@ -24,7 +24,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "bknunu" / "yields" / "belle2_2023_simplified.yaml"
-DEFAULT_WS = ROOT.parent / "shared" / "data" / "belle2_knunu_2023" / "combined_likelihood.json"
+
+def default_workspace() -> Path:
+    """The published Belle II workspace shipped in data/ (sha256-verified through the registry)."""
+    from fitkit.data.registry import data_file
+
+    return data_file("belle2-knunu-2023", "combined_likelihood.json")
 
 
 def main(ws_path: Path) -> None:
@@ -74,4 +79,4 @@ def main(ws_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_WS)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else default_workspace())

@@ -265,13 +265,13 @@ def _refine_levels(problem, x, y, ax_values, chi2, best, chi2_min, rounds, profi
         nx, ny = 2 * len(u) - 1, 2 * len(v) - 1
         fine = np.full((nx, ny), np.nan)
         fine[::2, ::2] = chi2
-        todo = np.zeros((nx, ny), dtype=bool)
+        pending = np.zeros((nx, ny), dtype=bool)
         for i, j in zip(*np.nonzero(crossed)):
-            todo[2 * i + 1, 2 * j] = todo[2 * i, 2 * j + 1] = todo[2 * i + 1, 2 * j + 1] = True
-            todo[2 * i + 2, 2 * j + 1] = todo[2 * i + 1, 2 * j + 2] = True
+            pending[2 * i + 1, 2 * j] = pending[2 * i, 2 * j + 1] = pending[2 * i + 1, 2 * j + 1] = True
+            pending[2 * i + 2, 2 * j + 1] = pending[2 * i + 1, 2 * j + 2] = True
         uf = np.linspace(u[0], u[-1], nx)
         vf = np.linspace(v[0], v[-1], ny)
-        ii, jj = np.nonzero(todo)
+        ii, jj = np.nonzero(pending)
         if ii.size:
             flat = {x: np.asarray(free[x].from_fit(uf[ii]), dtype=float), y: np.asarray(free[y].from_fit(vf[jj]), dtype=float)}
             report = None if progress is None else (lambda k, _n, n0=n_done, n1=n_done + ii.size: progress(n0 + k, n1))
@@ -286,7 +286,7 @@ def _refine_levels(problem, x, y, ax_values, chi2, best, chi2_min, rounds, profi
         mid_x, mid_y, centre = 0.5 * (c[:-1, :] + c[1:, :]), 0.5 * (c[:, :-1] + c[:, 1:]), 0.25 * (c[:-1, :-1] + c[1:, :-1] + c[:-1, 1:] + c[1:, 1:])
         for sl, val in (((slice(1, None, 2), slice(0, None, 2)), mid_x), ((slice(0, None, 2), slice(1, None, 2)), mid_y), ((slice(1, None, 2), slice(1, None, 2)), centre)):
             block = fine[sl]
-            fine[sl] = np.where(np.isnan(block) & ~todo[sl], val, block)
+            fine[sl] = np.where(np.isnan(block) & ~pending[sl], val, block)
         chi2, u, v = fine, uf, vf
     axes = {x: np.asarray(free[x].from_fit(u), dtype=float), y: np.asarray(free[y].from_fit(v), dtype=float)}
     return chi2, {**ax_values, **axes}, best, n_new
