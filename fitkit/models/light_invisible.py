@@ -65,6 +65,7 @@ from fitkit.errors import InputError
 from fitkit.models.base import Model, Parameter, as_points
 from fitkit.theory import narrow
 from fitkit.theory.formfactors import form_factors
+from fitkit.theory.kinematics import kallen
 
 __all__ = [
     "CHANNELS",
@@ -102,9 +103,8 @@ def phase_space_lambda(m_b: float, m_k: float, m_x: np.ndarray) -> np.ndarray:
         >>> float(phase_space_lambda(5.0, 0.0, np.array(0.0)))
         1.0
     """
-    rk = m_k**2 / m_b**2
-    rx = np.asarray(m_x, float) ** 2 / m_b**2
-    lam = 1 + rk**2 + rx**2 - 2 * (rk + rx + rk * rx)
+    # the dimensionless Källén function lambda(1, r_K, r_X) (fitkit.theory.kinematics.kallen)
+    lam = kallen(1.0, m_k**2 / m_b**2, np.asarray(m_x, float) ** 2 / m_b**2)
     return np.clip(lam, 0.0, None)
 
 

@@ -40,6 +40,7 @@ from typing import Literal
 import numpy as np
 
 from fitkit.constants import G_F
+from fitkit.theory.kinematics import kallen
 
 __all__ = [
     "BetaConvention",
@@ -62,9 +63,9 @@ BetaConvention = Literal["paper", "relativistic"]
 
 
 def kallen_hat(s_hat: np.ndarray | float, mk_hat: float) -> np.ndarray:
-    """lambda(s_hat) = 1 + m_K^4 + s^2 - 2 s - 2 m_K^2 (1 + s), hats = / m_B (000 eq. (3.7))."""
-    s = np.asarray(s_hat, dtype=float)
-    return 1.0 + mk_hat**4 + s * s - 2.0 * s - 2.0 * mk_hat**2 * (1.0 + s)
+    """lambda(s_hat) = 1 + m_K^4 + s^2 - 2 s - 2 m_K^2 (1 + s), hats = / m_B (000 eq. (3.7)):
+    the Källén function lambda(1, m_K_hat^2, s_hat) of :func:`fitkit.theory.kinematics.kallen`."""
+    return kallen(1.0, mk_hat**2, np.asarray(s_hat, dtype=float))
 
 
 def u_bar(s_hat: np.ndarray | float, mk_hat: float, mq_hat: np.ndarray | float) -> np.ndarray:
