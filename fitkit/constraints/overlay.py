@@ -28,14 +28,14 @@ import numpy as np
 
 from fitkit.constraints import CONSTRAINTS
 from fitkit.constraints.base import CASE_DEFAULTS, PARAMETERS, Case
+from fitkit.models.dark_z.inputs import paper_best_fits
 
 __all__ = ["ExclusionMap", "PAPER_BEST_FITS", "exclusion_maps", "exclusion_boundary", "verdict_table"]
 
-#: Best-fit points of 002: eq. (5.2) (Case A), (5.3) (Case B), (5.6) (Case C); M_ZD in GeV.
+#: Best-fit points of 002: eq. (5.2) (Case A), (5.3) (Case B), (5.6) (Case C); M_ZD in GeV
+#: (data/theory/darkz_paper002_best_fits.yaml; g_mu = 0 where the case has none).
 PAPER_BEST_FITS: dict[str, dict[str, float]] = {
-    "A": {"M_ZD": 0.01007, "eps": 1.6e-5, "eps_Z": 2e-3, "g_mu": 0.0},
-    "B": {"M_ZD": 0.0103, "eps": 1e-4, "eps_Z": 1e-5, "g_mu": 0.28},
-    "C": {"M_ZD": 0.0302, "eps": 1e-4, "eps_Z": 1e-4, "g_mu": 0.033},
+    case: {**b.point, "g_mu": b.point.get("g_mu", 0.0)} for case, b in paper_best_fits().items()
 }
 
 
