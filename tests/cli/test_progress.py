@@ -84,6 +84,9 @@ def test_minos_interval_in_the_table():
 
 
 def _commands(group: click.Group, prefix: str = ""):
+    from fitkit.cli import load_all
+
+    load_all()  # the CLI imports command modules lazily: walk all of them, not only those loaded
     for name, cmd in group.commands.items():
         yield prefix + name, cmd
         if isinstance(cmd, click.Group):
