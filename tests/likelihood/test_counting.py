@@ -272,3 +272,12 @@ def test_counting_term_errors_name_the_field(spec, field):
     with pytest.raises(InputError) as info:
         build_counting_term(spec, get_model("invisible-x"), context=TermContext(file="x.yaml"))
     assert info.value.field == field and info.value.file == "x.yaml"
+
+
+def test_counting_cost_gradient_matches_the_chi2_slope():
+    from fitkit.likelihood.counting import CountingCost
+
+    cost = CountingCost(counting_likelihood("K"), br="BR_KX", mass=None)
+    br = 5e-6
+    slope = (cost(br * 1.01) - cost(br * 0.99)) / (0.02 * br)
+    assert cost.grad(br)[0] == pytest.approx(slope, rel=1e-3)
