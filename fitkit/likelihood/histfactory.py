@@ -47,10 +47,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from iminuit.cost import Cost
+from scipy import sparse
 from scipy.special import gammaln
 
 from fitkit.errors import InputError
@@ -77,6 +78,9 @@ _DEFAULT_BOUNDS = {
 }
 _DEFAULT_INIT = {"normfactor": 1.0, "shapefactor": 1.0, "normsys": 0.0, "histosys": 0.0, "staterror": 1.0, "shapesys": 1.0, "lumi": 1.0}
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+_POWERS = np.arange(7.0)  # alpha^0 .. alpha^6 of the code-4 polynomial
+#: coefficient matrices up to this many elements are dense (Belle II: 39 x 180), sparse beyond
+_DENSE_LIMIT = 2_000_000
 
 
 def _code4_coefficients(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
@@ -100,71 +104,92 @@ def _code4_coefficients(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
     return np.tensordot(a_inv, b, axes=1)
 
 
-def _code4_terms(
-    a: np.ndarray, coef: np.ndarray, log_hi: np.ndarray, log_lo: np.ndarray, order: int
-) -> list[np.ndarray]:
-    """[I, dI/dalpha, d2I/dalpha2][: order + 1] of interpolation code 4, without branches.
+def _code4_power_table(coef: np.ndarray) -> np.ndarray:
+    """(7, n_entries, 3): the coefficient of alpha^j in I, dI/dalpha and d2I/dalpha2 of code 4's polynomial.
 
-    The polynomial is evaluated at the clipped alpha_c = clip(alpha, -1, 1) and multiplied by
-    e = exp((alpha - alpha_c) ln hi) (alpha > 1) or exp((alpha - alpha_c) (-ln lo)) (alpha < -1):
-    since the polynomial matches value, first and second derivative of hi^alpha (lo^-alpha) at
-    +1 (-1), this is hi^alpha (lo^-alpha) outside and the polynomial inside, and its derivatives
-    are those of the polynomial times e (to rounding).
+    ``coef`` (6, n_entries) are a_1..a_6 of :func:`_code4_coefficients`; I = 1 + sum_i a_i alpha^i.
     """
-    ac = np.clip(a, -1.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        e = np.exp((a - ac) * np.where(a > 0, log_hi, -log_lo))
-    p = coef[5]
-    for i in (4, 3, 2, 1, 0):  # Horner: 1 + sum_{i=1..6} a_i alpha^i
-        p = coef[i] + ac * p
-    out = [(1.0 + ac * p) * e]
-    if order >= 1:
-        q = 6.0 * coef[5]
-        for i in (4, 3, 2, 1, 0):
-            q = (i + 1) * coef[i] + ac * q
-        out.append(q * e)
-    if order >= 2:
-        r = 30.0 * coef[5]
-        for i in (4, 3, 2, 1):
-            r = (i + 1) * i * coef[i] + ac * r
-        out.append(r * e)
-    return out
+    table = np.zeros((7, coef.shape[1], 3))
+    table[0, :, 0] = 1.0
+    for i in range(1, 7):
+        table[i, :, 0] = coef[i - 1]
+        table[i - 1, :, 1] = i * coef[i - 1]
+        if i >= 2:
+            table[i - 2, :, 2] = i * (i - 1) * coef[i - 1]
+    return table
 
 
-def code4_factor(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray, coef: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+class _Code4Kernel:
+    """Interpolation code 4 (normsys) for entries e acting with the parameter ``par[e]``, by matrix products.
+
+    pyhf ``code4`` (HistFactory note CERN-OPEN-2012-016 sec. 4.1): I = hi^alpha (alpha >= 1),
+    lo^-alpha (alpha <= -1), 1 + sum_i a_i alpha^i in between. Branch-free: the polynomial is
+    evaluated at alpha_c = clip(alpha, -1, 1) and multiplied by e = exp((alpha - alpha_c) ln hi)
+    (alpha > 1) or exp((alpha - alpha_c) (-ln lo)) (alpha < -1). The polynomial matches value,
+    first and second derivative of hi^alpha (lo^-alpha) at +1 (-1), so this is hi^alpha (lo^-alpha)
+    outside [-1, 1] and the polynomial inside, and its derivatives are those of the polynomial
+    times e (to rounding). The powers of alpha_c are taken once per parameter; one product with
+    the (parameter x power) x (entry x derivative) table gives I, I', I'' of every entry, a second
+    one the exponents.
+    """
+
+    def __init__(self, par: np.ndarray, hi: np.ndarray, lo: np.ndarray) -> None:
+        self.par, loc = np.unique(np.asarray(par, dtype=int), return_inverse=True)
+        k, n_e = self.par.size, loc.size
+        self.n_entries = n_e
+        table = _code4_power_table(_code4_coefficients(hi, lo))  # (7, E, 3)
+        rows = np.broadcast_to((loc[None, :] * 7 + np.arange(7)[:, None])[:, :, None], table.shape)
+        cols = np.broadcast_to(np.arange(3)[None, None, :] * n_e + np.arange(n_e)[None, :, None], table.shape)
+        nz = table != 0
+        self.poly = _coefficient_matrix(rows[nz], cols[nz], table[nz], (7 * k, 3 * n_e))
+        self.expo = _coefficient_matrix(
+            np.concatenate([loc, loc + k]), np.tile(np.arange(n_e), 2), np.concatenate([np.log(hi), -np.log(lo)]), (2 * k, n_e)
+        )
+
+    def __call__(self, alpha: np.ndarray, order: int) -> list[np.ndarray]:
+        """[I, dI/dalpha, d2I/dalpha2][: order + 1], (n, n_entries) each, for ``alpha`` (n, n_par) of :attr:`par`."""
+        ac = np.clip(alpha, -1.0, 1.0)
+        d = alpha - ac
+        poly = (ac[..., None] ** _POWERS).reshape(alpha.shape[0], -1) @ self.poly
+        e = np.exp(np.concatenate([np.maximum(d, 0.0), np.minimum(d, 0.0)], axis=1) @ self.expo)
+        n_e = self.n_entries
+        return [poly[:, i * n_e : (i + 1) * n_e] * e for i in range(order + 1)]
+
+
+def code4_factor(alpha: np.ndarray, hi: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The normsys factor I(alpha) of interpolation code 4 and its derivative dI/dalpha.
 
     I = hi^alpha (alpha >= 1), lo^-alpha (alpha <= -1), 1 + sum_i a_i alpha^i otherwise
-    (pyhf ``code4``; HistFactory note CERN-OPEN-2012-016 sec. 4.1).
+    (pyhf ``code4``; HistFactory note CERN-OPEN-2012-016 sec. 4.1). Broadcasts.
 
     Example:
         >>> f, d = code4_factor(np.array([-2.0, 0.0, 0.5, 2.0]), np.array(1.1), np.array(0.8))
         >>> np.round(f, 6).tolist()
         [0.64, 1.0, 1.055136, 1.21]
     """
-    hi, lo = np.asarray(hi, float), np.asarray(lo, float)
-    coef = _code4_coefficients(hi, lo) if coef is None else coef
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f, d = _code4_terms(np.asarray(alpha, dtype=float), coef, np.log(hi), np.log(lo), 1)
-    return f, d
+    a, hi_b, lo_b = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(hi, float), np.asarray(lo, float))
+    kernel = _Code4Kernel(np.arange(a.size), hi_b.ravel(), lo_b.ravel())
+    f, d = kernel(a.reshape(1, -1), 1)
+    return f.reshape(a.shape), d.reshape(a.shape)
 
 
-def _code4p_terms(a: np.ndarray, s: np.ndarray, amp: np.ndarray, order: int) -> list[np.ndarray]:
-    """[delta, d delta/d alpha, d2 delta/d alpha2][: order + 1] of code 4p, without branches.
+def _code4p_shape(alpha: np.ndarray, order: int) -> list[np.ndarray]:
+    """[G, dG/dalpha, d2G/dalpha2][: order + 1]: code 4p is delta = S alpha + A G(alpha) (pyhf ``code4p``).
 
-    Inside |alpha| <= 1: delta = alpha S + A alpha^2 (15 - 10 alpha^2 + 3 alpha^4); its slope at
-    +1 (-1) is S + 8 A = dup (S - 8 A = ddn) and its curvature vanishes there, so the linear
-    extrapolation is delta(alpha_c) + (alpha - alpha_c) delta'(alpha_c) with alpha_c clipped to
-    [-1, 1]: dup alpha (ddn alpha) outside, as pyhf's code4p.
+    With S = (dup + ddn) / 2, A = (dup - ddn) / 16 (dup = hi - nom, ddn = nom - lo) and
+    g(x) = x^2 (15 - 10 x^2 + 3 x^4) inside |alpha| <= 1. The slope of S x + A g at +1 (-1) is
+    S + 8 A = dup (S - 8 A = ddn) and g'' vanishes there, so the linear extrapolation beyond is
+    G = g(alpha_c) + (alpha - alpha_c) g'(alpha_c), alpha_c = clip(alpha, -1, 1): delta = dup alpha
+    (ddn alpha) outside. G depends on the parameter only: it is evaluated once per parameter.
     """
-    ac = np.clip(a, -1.0, 1.0)
+    ac = np.clip(alpha, -1.0, 1.0)
     a2 = ac * ac
-    d1 = s + amp * ac * (30.0 + a2 * (-40.0 + 18.0 * a2))
-    out = [ac * (s + amp * ac * (15.0 + a2 * (-10.0 + 3.0 * a2))) + (a - ac) * d1]
+    g1 = ac * (30.0 + a2 * (-40.0 + 18.0 * a2))
+    out = [a2 * (15.0 + a2 * (-10.0 + 3.0 * a2)) + (alpha - ac) * g1]
     if order >= 1:
-        out.append(d1)
+        out.append(g1)
     if order >= 2:
-        out.append(amp * (30.0 + a2 * (-120.0 + 90.0 * a2)))
+        out.append(30.0 + a2 * (-120.0 + 90.0 * a2))
     return out
 
 
@@ -180,29 +205,51 @@ def code4p_delta(alpha: np.ndarray, dup: np.ndarray, ddn: np.ndarray) -> tuple[n
         >>> d.tolist()
         [-2.0, 0.9482421875, 4.0]
     """
+    a = np.asarray(alpha, dtype=float)
     s = 0.5 * (np.asarray(dup, float) + ddn)
     amp = 0.0625 * (np.asarray(dup, float) - ddn)
-    delta, ddelta = _code4p_terms(np.asarray(alpha, dtype=float), s, amp, 1)
-    return delta, ddelta
+    shape, slope = _code4p_shape(a, 1)
+    return s * a + amp * shape, s + amp * slope
+
+
+def _coefficient_matrix(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> Any:
+    """A (parameters x cells) coefficient matrix holding only the given entries.
+
+    Dense while it has at most :data:`_DENSE_LIMIT` elements (one BLAS product is then faster
+    than a sparse one), a ``scipy.sparse.csr_array`` beyond; both support ``x @ m`` and ``m.T``.
+    """
+    if shape[0] * shape[1] <= _DENSE_LIMIT:
+        out = np.zeros(shape)
+        np.add.at(out, (rows, cols), values)
+        return out
+    return sparse.csr_array((values, (rows, cols)), shape=shape)
 
 
 def _scatter(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     """Sums of ``weights`` (n_points, n_entries) into ``size`` slots per point by ``index`` (n_entries,)."""
     n = weights.shape[0]
     if n == 1:
-        return np.bincount(index, weights[0], minlength=size)[None, :]
+        return _bincount(index, weights[0], size)[None, :]
     flat = (index[None, :] + size * np.arange(n)[:, None]).ravel()
-    return np.bincount(flat, weights.ravel(), minlength=n * size).reshape(n, size)
+    return _bincount(flat, weights.ravel(), n * size).reshape(n, size)
 
 
-@dataclass(frozen=True)
-class _Forward:
+def _bincount(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """``np.bincount`` with weights into ``size`` float slots (also for no entries at all)."""
+    return np.bincount(index, weights, minlength=size).astype(float, copy=False)
+
+
+def _dense(m: Any) -> np.ndarray:
+    """A coefficient matrix of :func:`_coefficient_matrix` as a numpy array."""
+    return m.toarray() if sparse.issparse(m) else np.asarray(m)
+
+
+class _Forward(NamedTuple):
     """The pieces of one evaluation over n points (cells C): shared by value, gradient and Hessian."""
 
     pars: np.ndarray  # (n, P)
-    nom: np.ndarray  # (n, C) nominal counts
     scale: np.ndarray  # (n or 1, C) histosys scale: overridden / compiled nominal
-    hist: list[np.ndarray]  # code 4p delta and its derivatives per histosys entry, (n, E_h) each
+    hist: list[np.ndarray]  # code 4p G(alpha) and its derivatives per histosys parameter, (n, H) each
     sum_delta: np.ndarray  # (n, C) sum of the histosys deltas
     base: np.ndarray  # (n, C) nominal + scaled deltas
     norm_terms: list[np.ndarray]  # code 4 factor and derivatives per normsys entry, (n, E_n) each
@@ -398,29 +445,40 @@ class CompiledWorkspace:
         self.fixed = np.asarray(fixed, dtype=bool)
         npar = len(params)
 
-        # histosys and normsys: only the non-trivial (parameter, cell) entries are kept, sorted
-        # by cell (per-cell sums and products by reduceat); a parameter may act on several samples
+        # histosys and normsys: only the non-trivial (parameter, cell) entries are kept (Belle II:
+        # 2329 of 39 x 180 and 180 of 12 x 180); a parameter may act on several samples
         h_up = np.zeros((npar, ncell))
         h_dn = np.zeros((npar, ncell))
         for p, dup, ddn in hist_rows:
             h_up[p] += dup
             h_dn[p] += ddn
-        self._h_cell, self._h_par = np.nonzero(((h_up != 0) | (h_dn != 0)).T)
-        self._h_s = 0.5 * (h_up + h_dn)[self._h_par, self._h_cell]  # code 4p S and A per entry
-        self._h_amp = 0.0625 * (h_up - h_dn)[self._h_par, self._h_cell]
-        self._h_cells, self._h_starts = np.unique(self._h_cell, return_index=True)
+        # code 4p is delta = S alpha + A G(alpha) (:func:`_code4p_shape`): G once per parameter,
+        # then one product with the (histosys parameters x cells) coefficients [S; A]
+        self._h_par = np.flatnonzero(np.any((h_up != 0) | (h_dn != 0), axis=1))
+        rows, cols = np.nonzero((h_up[self._h_par] != 0) | (h_dn[self._h_par] != 0))
+        nh = self._h_par.size
+        self._h_coef = _coefficient_matrix(
+            np.concatenate([rows, rows + nh]),
+            np.concatenate([cols, cols]),
+            np.concatenate([0.5 * (h_up + h_dn)[self._h_par[rows], cols], 0.0625 * (h_up - h_dn)[self._h_par[rows], cols]]),
+            (2 * nh, ncell),
+        )
+        self._h_coef_t = sparse.csr_array(self._h_coef.T) if sparse.issparse(self._h_coef) else self._h_coef.T.copy()
+        self.n_interpolation_entries = {"histosys": int(rows.size), "normsys": 0}
         n_hi = np.ones((npar, ncell))
         n_lo = np.ones((npar, ncell))
         for p, hi, lo in norm_rows:
             mask = (hi != 1.0) | (lo != 1.0)
             n_hi[p, mask] = hi[mask]
             n_lo[p, mask] = lo[mask]
+        # normsys entries sorted by cell: the product per cell by one reduceat
         self._n_cell, self._n_par = np.nonzero(((n_hi != 1.0) | (n_lo != 1.0)).T)
         hi_e, lo_e = n_hi[self._n_par, self._n_cell], n_lo[self._n_par, self._n_cell]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self._n_coef = _code4_coefficients(hi_e, lo_e)  # (6, n_entries)
-            self._n_log_hi, self._n_log_lo = np.log(hi_e), np.log(lo_e)
+        if np.any(hi_e <= 0) or np.any(lo_e <= 0):
+            raise InputError("normsys hi and lo factors must be positive (code 4 takes their logarithms)", field="modifiers")
+        self._n_kernel = _Code4Kernel(self._n_par, hi_e, lo_e)
         self._n_cells, self._n_starts = np.unique(self._n_cell, return_index=True)
+        self.n_interpolation_entries["normsys"] = int(self._n_par.size)
         # the interpolated parameters (alphas) and each entry's position among them (Hessian blocks)
         self._alpha_par = np.union1d(self._h_par, self._n_par).astype(int)
         self._h_alpha = np.searchsorted(self._alpha_par, self._h_par)
@@ -440,8 +498,8 @@ class CompiledWorkspace:
         self._layers = layers
         self._layer_cells = [np.flatnonzero(layer >= 0) for layer in layers]
         self._layer_par = [layer[cells] for layer, cells in zip(layers, self._layer_cells, strict=True)]
-        # parameter of every gradient contribution: histosys entries, normsys entries, layer cells
-        self._grad_index = np.concatenate([self._h_par, self._n_par, *self._layer_par]).astype(int)
+        # parameter of every gradient contribution: normsys entries, then the cells of each layer
+        self._grad_index = np.concatenate([self._n_par, *self._layer_par]).astype(int)
         self._gauss_idx = np.asarray(gauss_idx, dtype=int)
         self._gauss_mu = np.asarray(gauss_mu, dtype=float)
         self._gauss_sigma = np.asarray(gauss_sigma, dtype=float)
@@ -453,6 +511,10 @@ class CompiledWorkspace:
             + np.sum(np.log(self._gauss_sigma))
             + np.sum(gammaln(self._pois_tau + 1))
         )
+        self._nominal_row = self.nominal[None, :]
+        self._unit_scale = np.ones((1, ncell))
+        with np.errstate(divide="ignore"):
+            self._inv_nominal = np.where(self.nominal != 0, 1.0 / self.nominal, 0.0)
         self._bin_onehot = np.zeros((ncell, self.n_bins))
         self._bin_onehot[np.arange(ncell), self.cell_bin] = 1.0
 
@@ -518,18 +580,17 @@ class CompiledWorkspace:
 
     # ------------------------------------------------------------------ evaluation
     def _nominal(self, n_points: int, nominal: Mapping[str, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
-        """Nominal counts per cell (n_points, n_cells) and the histosys scale (new / compiled nominal)."""
-        nom = np.broadcast_to(self.nominal, (n_points, self.nominal.size))
-        scale = np.ones((1, self.nominal.size))
-        if nominal:
-            nom = nom.copy()
-            scale = np.ones((n_points, self.nominal.size))
-            for name, vals in nominal.items():
-                cells = self.sample_cells(name)
-                nom[:, cells] = np.broadcast_to(np.asarray(vals, float), (n_points, cells.size))
-                ref = self.nominal[cells]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    scale[:, cells] = np.where(ref != 0, nom[:, cells] / np.where(ref != 0, ref, 1.0), 0.0)
+        """Nominal counts per cell (n_points or 1, n_cells) and the histosys scale (new / compiled nominal)."""
+        if not nominal:
+            return self._nominal_row, self._unit_scale
+        nom = np.repeat(self._nominal_row, n_points, axis=0)
+        scale = np.ones((n_points, self.nominal.size))
+        for name, vals in nominal.items():
+            cells = self.sample_cells(name)
+            nom[:, cells] = np.broadcast_to(np.asarray(vals, float), (n_points, cells.size))
+            ref = self.nominal[cells]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale[:, cells] = np.where(ref != 0, nom[:, cells] / np.where(ref != 0, ref, 1.0), 0.0)
         return nom, scale
 
     def _forward(self, pars: np.ndarray, nominal: Mapping[str, np.ndarray] | None, order: int) -> _Forward:
@@ -537,25 +598,28 @@ class CompiledWorkspace:
         pars = np.atleast_2d(np.asarray(pars, dtype=float))
         n, ncell = pars.shape[0], self.nominal.size
         nom, scale = self._nominal(n, nominal)
-        # histosys: base_c = nom_c + scale_c sum_h delta_h,c(alpha_h) (code 4p, additive)
-        hist = _code4p_terms(pars[:, self._h_par], self._h_s, self._h_amp, max(order, 1))
-        sum_delta = np.zeros((n, ncell))
-        if self._h_par.size:
-            sum_delta[:, self._h_cells] = np.add.reduceat(hist[0], self._h_starts, axis=1)
+        # histosys: base_c = nom_c + scale_c sum_h (S_hc alpha_h + A_hc G(alpha_h)) (code 4p, additive)
+        a_h = pars[:, self._h_par]
+        hist = _code4p_shape(a_h, order)
+        sum_delta = np.concatenate([a_h, hist[0]], axis=1) @ self._h_coef
         base = nom + scale * sum_delta
         # normsys: product of code-4 factors per cell
-        norm_terms = _code4_terms(pars[:, self._n_par], self._n_coef, self._n_log_hi, self._n_log_lo, order)
+        norm_terms = self._n_kernel(pars[:, self._n_kernel.par], order)
         norm = np.ones((n, ncell))
         if self._n_par.size:
             norm[:, self._n_cells] = np.multiply.reduceat(norm_terms[0], self._n_starts, axis=1)
+        mult = norm
         lin = []
         for cells, par in zip(self._layer_cells, self._layer_par, strict=True):
-            t = np.ones((n, ncell))
-            t[:, cells] = pars[:, par]
+            if cells.size == ncell:
+                t = pars[:, par]
+            else:
+                t = np.ones((n, ncell))
+                t[:, cells] = pars[:, par]
             lin.append(t)
-        mult = norm * np.prod(lin, axis=0) if lin else norm
+            mult = mult * t
         nu = base * mult
-        return _Forward(pars, nom, scale, hist, sum_delta, base, norm_terms, norm, lin, mult, nu, nu @ self._bin_onehot)
+        return _Forward(pars, scale, hist, sum_delta, base, norm_terms, norm, lin, mult, nu, nu @ self._bin_onehot)
 
     def _except(self, fw: _Forward, skip: Sequence[int]) -> np.ndarray:
         """base x normsys x all linear layers except those in ``skip`` (d nu / d layer factors)."""
@@ -618,19 +682,20 @@ class CompiledWorkspace:
             return value, None, None
         wc = (1.0 - n_obs / lam)[:, self.cell_bin]  # d main / d nu_c, (n, C)
         wm = wc * fw.mult
-        parts = [(wm * fw.scale)[:, self._h_cell] * fw.hist[1]]  # histosys: d nu/d alpha = scale mult delta'
         f, df = fw.norm_terms[:2]
-        parts.append((wc * fw.nu)[:, self._n_cell] * (df / f))  # normsys: d nu/d alpha = nu I'/I
+        parts = [(wc * fw.nu)[:, self._n_cell] * (df / f)]  # normsys: d nu/d alpha = nu I'/I
         for j, cells in enumerate(self._layer_cells):  # linear: nu without that layer's factor
             parts.append((wc * self._except(fw, [j]))[:, cells])
         g = _scatter(self._grad_index, np.concatenate(parts, axis=1), pars.shape[1])
+        # histosys: d nu_c/d alpha_h = scale_c mult_c (S_hc + A_hc G'(alpha_h))
+        nh = self._h_par.size
+        back = (wm * fw.scale) @ self._h_coef_t  # (n, 2 H)
+        g[:, self._h_par] += back[:, :nh] + fw.hist[1] * back[:, nh:]
         g[:, self._gauss_idx] += z / self._gauss_sigma
         if self._pois_idx.size:
             g[:, self._pois_idx] += self._pois_tau * (1.0 - 1.0 / pars[:, self._pois_idx])
         # d(-ln L)/d nominal_c: base = nom * (1 + sum_delta / nominal) for overridden cells
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(self.nominal != 0, fw.sum_delta / np.where(self.nominal != 0, self.nominal, 1.0), 0.0)
-        gnom = wm * (1.0 + rel)
+        gnom = wm * (1.0 + fw.sum_delta * self._inv_nominal)
         return value, g, gnom
 
     # ------------------------------------------------------------------ fitting
@@ -657,11 +722,12 @@ class CompiledWorkspace:
             d2(-ln L)/dtheta_i dtheta_j = sum_b n_b / lam_b^2 J_bi J_bj + sum_c w_c d2 nu_c / dtheta_i dtheta_j
                                           + constraint terms,
 
-        J_bi = d lam_b / d theta_i. Writing nu_c = E_c T_c with E = base x prod_n I_n (alphas) and
-        T = prod_l theta_l (linear factors), dE/dalpha_i = N a_i with a_i = scale Delta_i' + base
-        I_i'/I_i, and d2E/dalpha_i dalpha_j = N [delta_ij (scale Delta_i'' + base (I_i''/I_i -
-        r_i^2)) + a_i r_j + a_j r_i - base r_i r_j] with r_i = I_i'/I_i (N = prod_n I_n). Exact (no
-        finite differences; tested against them and against pyhf).
+        J_bi = d lam_b / d theta_i. Writing nu_c = E_c T_c with E = base x N, N = prod_n I_n
+        (alphas), and T = prod_l theta_l (linear factors): dE/dalpha_i = N a_i with a_i = scale
+        Delta_i' + base r_i, r_i = I_i'/I_i, and d2E/dalpha_i dalpha_j = N [delta_ij (scale
+        Delta_i'' + base (I_i''/I_i - r_i^2)) + a_i r_j + a_j r_i - base r_i r_j]; the linear
+        factors enter through d nu/d theta_l = E T / theta_l (the product of the other layers).
+        Exact: no finite differences (tested against them and against pyhf).
         """
         x = np.asarray(x, dtype=float).reshape(-1)
         fw = self._forward(x[None, :], nominal, 2)
@@ -675,22 +741,15 @@ class CompiledWorkspace:
         k = self._alpha_par.size
         f, df, d2f = (t[0] for t in fw.norm_terms)
         r = df / f
-        a_h = scale[self._h_cell] * fw.hist[1][0]
-        a_n = base[self._n_cell] * r
-        a_mat = np.bincount(
-            np.concatenate([self._h_cell * k + self._h_alpha, self._n_cell * k + self._n_alpha]),
-            np.concatenate([a_h, a_n]),
-            minlength=ncell * k,
-        ).reshape(ncell, k)
-        r_mat = np.bincount(self._n_cell * k + self._n_alpha, r, minlength=ncell * k).reshape(ncell, k)
+        a_mat = _bincount(self._n_cell * k + self._n_alpha, base[self._n_cell] * r, ncell * k).reshape(ncell, k)
+        r_mat = _bincount(self._n_cell * k + self._n_alpha, r, ncell * k).reshape(ncell, k)
         wn = wc * tall * norm
-        diag = np.bincount(
-            np.concatenate([self._h_alpha, self._n_alpha]),
-            np.concatenate(
-                [(wn * scale)[self._h_cell] * fw.hist[2][0], (wn * base)[self._n_cell] * (d2f / f - r * r)]
-            ),
-            minlength=k,
-        )
+        diag = _bincount(self._n_alpha, (wn * base)[self._n_cell] * (d2f / f - r * r), k)
+        # histosys: a = scale (S + A G'(alpha)), second derivative scale A G''(alpha)
+        nh = self._h_par.size
+        coef_t = _dense(self._h_coef_t)  # (cells, 2 H): S^T, A^T
+        a_mat[:, self._h_alpha] += scale[:, None] * (coef_t[:, :nh] + coef_t[:, nh:] * fw.hist[1])
+        diag[self._h_alpha] += fw.hist[2][0] * ((wn * scale) @ coef_t[:, nh:])
         wr = wn[:, None] * r_mat
         h_aa = a_mat.T @ wr
         h_aa = h_aa + h_aa.T - r_mat.T @ (base[:, None] * wr)
@@ -711,13 +770,13 @@ class CompiledWorkspace:
                 m_idx.append(self._layers[j][both] * npar + self._layers[i][both])
                 m_val.append((wc * self._except(fw, [j, i])[0])[both])
         if j_idx:
-            jac += np.bincount(np.concatenate(j_idx), np.concatenate(j_val), minlength=self.n_bins * npar).reshape(
+            jac += _bincount(np.concatenate(j_idx), np.concatenate(j_val), self.n_bins * npar).reshape(
                 self.n_bins, npar
             )
         hess = jac.T @ ((n_obs / lam**2)[:, None] * jac)
         hess[np.ix_(self._alpha_par, self._alpha_par)] += h_aa
         if m_idx:
-            mixed = np.bincount(np.concatenate(m_idx), np.concatenate(m_val), minlength=npar * npar).reshape(npar, npar)
+            mixed = _bincount(np.concatenate(m_idx), np.concatenate(m_val), npar * npar).reshape(npar, npar)
             hess += mixed + mixed.T
         hess[self._gauss_idx, self._gauss_idx] += 1.0 / self._gauss_sigma**2
         if self._pois_idx.size:
