@@ -142,15 +142,17 @@ class _Code4Kernel:
         cols = np.broadcast_to(np.arange(3)[None, None, :] * n_e + np.arange(n_e)[None, :, None], table.shape)
         nz = table != 0
         self.poly = _coefficient_matrix(rows[nz], cols[nz], table[nz], (7 * k, 3 * n_e))
+        keep = nz & (cols < 2 * n_e)  # I and I' only (values and gradients)
+        self.poly01 = _coefficient_matrix(rows[keep], cols[keep], table[keep], (7 * k, 2 * n_e))
         self.expo = _coefficient_matrix(
             np.concatenate([loc, loc + k]), np.tile(np.arange(n_e), 2), np.concatenate([np.log(hi), -np.log(lo)]), (2 * k, n_e)
         )
 
     def __call__(self, alpha: np.ndarray, order: int) -> list[np.ndarray]:
         """[I, dI/dalpha, d2I/dalpha2][: order + 1], (n, n_entries) each, for ``alpha`` (n, n_par) of :attr:`par`."""
-        ac = np.clip(alpha, -1.0, 1.0)
+        ac = np.minimum(np.maximum(alpha, -1.0), 1.0)
         d = alpha - ac
-        poly = (ac[..., None] ** _POWERS).reshape(alpha.shape[0], -1) @ self.poly
+        poly = (ac[..., None] ** _POWERS).reshape(alpha.shape[0], -1) @ (self.poly if order >= 2 else self.poly01)
         e = np.exp(np.concatenate([np.maximum(d, 0.0), np.minimum(d, 0.0)], axis=1) @ self.expo)
         n_e = self.n_entries
         return [poly[:, i * n_e : (i + 1) * n_e] * e for i in range(order + 1)]
@@ -182,7 +184,7 @@ def _code4p_shape(alpha: np.ndarray, order: int) -> list[np.ndarray]:
     G = g(alpha_c) + (alpha - alpha_c) g'(alpha_c), alpha_c = clip(alpha, -1, 1): delta = dup alpha
     (ddn alpha) outside. G depends on the parameter only: it is evaluated once per parameter.
     """
-    ac = np.clip(alpha, -1.0, 1.0)
+    ac = np.minimum(np.maximum(alpha, -1.0), 1.0)
     a2 = ac * ac
     g1 = ac * (30.0 + a2 * (-40.0 + 18.0 * a2))
     out = [a2 * (15.0 + a2 * (-10.0 + 3.0 * a2)) + (alpha - ac) * g1]
@@ -505,8 +507,13 @@ class CompiledWorkspace:
         self._gauss_sigma = np.asarray(gauss_sigma, dtype=float)
         self._pois_idx = np.asarray(pois_idx, dtype=int)
         self._pois_tau = np.asarray(pois_tau, dtype=float)
+        self._gauss_weight = np.zeros(npar)
+        self._gauss_weight[self._gauss_idx] = 1.0 / self._gauss_sigma**2
+        self._gauss_centre_all = np.zeros(npar)
+        self._gauss_centre_all[self._gauss_idx] = self._gauss_mu
+        self._log_factorial_data = float(np.sum(gammaln(self.data + 1)))
         self._const = float(
-            np.sum(gammaln(self.data + 1))
+            self._log_factorial_data
             + len(gauss_idx) * _HALF_LOG_2PI
             + np.sum(np.log(self._gauss_sigma))
             + np.sum(gammaln(self._pois_tau + 1))
@@ -605,7 +612,7 @@ class CompiledWorkspace:
         base = nom + scale * sum_delta
         # normsys: product of code-4 factors per cell
         norm_terms = self._n_kernel(pars[:, self._n_kernel.par], order)
-        norm = np.ones((n, ncell))
+        norm = self._unit_scale.copy() if n == 1 else np.ones((n, ncell))
         if self._n_par.size:
             norm[:, self._n_cells] = np.multiply.reduceat(norm_terms[0], self._n_starts, axis=1)
         mult = norm
@@ -614,7 +621,7 @@ class CompiledWorkspace:
             if cells.size == ncell:
                 t = pars[:, par]
             else:
-                t = np.ones((n, ncell))
+                t = self._unit_scale.copy() if n == 1 else np.ones((n, ncell))
                 t[:, cells] = pars[:, par]
             lin.append(t)
             mult = mult * t
@@ -664,23 +671,41 @@ class CompiledWorkspace:
         ``pars`` is a parameter point.
         """
         fw = self._forward(pars, nominal, 1 if grad else 0)
+        value = self._value(fw, data, aux)
+        if not grad:
+            return value, None, None
+        return (value, *self._gradient(fw, data, aux))
+
+    def _gauss_centre(self, aux: np.ndarray | None) -> np.ndarray:
+        """Centres of the Gaussian constraints on the full parameter vector (``aux`` replaces them)."""
+        if aux is None:
+            return self._gauss_centre_all
+        aux = np.asarray(aux, float)
+        centre = np.zeros(aux.shape[:-1] + (self.init.size,))
+        centre[..., self._gauss_idx] = aux
+        return centre
+
+    def _value(self, fw: _Forward, data: np.ndarray | None, aux: np.ndarray | None) -> np.ndarray:
+        """-ln L (n_points,) from the pieces of :meth:`_forward`."""
         pars, lam = fw.pars, fw.lam
         n_obs = self.data if data is None else np.asarray(data, float)
         with np.errstate(divide="ignore", invalid="ignore"):
             main = np.sum(lam - n_obs * np.log(lam), axis=1)
-        g_mu = self._gauss_mu if aux is None else np.asarray(aux, float)
-        z = (pars[:, self._gauss_idx] - g_mu) / self._gauss_sigma
-        cons = 0.5 * np.sum(z * z, axis=1)
+        dev = pars - self._gauss_centre(aux)  # Gaussian constraints: 1/sigma^2 weights, 0 for others
+        cons = 0.5 * np.sum(dev * dev * self._gauss_weight, axis=1)
         if self._pois_idx.size:
             lam_c = pars[:, self._pois_idx] * self._pois_tau
             cons = cons + np.sum(lam_c - self._pois_tau * np.log(lam_c), axis=1)
         const = self._const
         if data is not None:
-            const = const - np.sum(gammaln(self.data + 1)) + np.sum(gammaln(n_obs + 1), axis=-1)
-        value = main + cons + const
-        if not grad:
-            return value, None, None
-        wc = (1.0 - n_obs / lam)[:, self.cell_bin]  # d main / d nu_c, (n, C)
+            const = const - self._log_factorial_data + np.sum(gammaln(n_obs + 1), axis=-1)
+        return main + cons + const
+
+    def _gradient(self, fw: _Forward, data: np.ndarray | None, aux: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """d(-ln L)/d parameters (n_points, n_par) and d(-ln L)/d nominal (n_points, n_cells)."""
+        pars = fw.pars
+        n_obs = self.data if data is None else np.asarray(data, float)
+        wc = (1.0 - n_obs / fw.lam)[:, self.cell_bin]  # d main / d nu_c, (n, C)
         wm = wc * fw.mult
         f, df = fw.norm_terms[:2]
         parts = [(wc * fw.nu)[:, self._n_cell] * (df / f)]  # normsys: d nu/d alpha = nu I'/I
@@ -691,12 +716,11 @@ class CompiledWorkspace:
         nh = self._h_par.size
         back = (wm * fw.scale) @ self._h_coef_t  # (n, 2 H)
         g[:, self._h_par] += back[:, :nh] + fw.hist[1] * back[:, nh:]
-        g[:, self._gauss_idx] += z / self._gauss_sigma
+        g += (pars - self._gauss_centre(aux)) * self._gauss_weight
         if self._pois_idx.size:
             g[:, self._pois_idx] += self._pois_tau * (1.0 - 1.0 / pars[:, self._pois_idx])
         # d(-ln L)/d nominal_c: base = nom * (1 + sum_delta / nominal) for overridden cells
-        gnom = wm * (1.0 + fw.sum_delta * self._inv_nominal)
-        return value, g, gnom
+        return g, wm * (1.0 + fw.sum_delta * self._inv_nominal)
 
     # ------------------------------------------------------------------ fitting
     def vector(self, values: Mapping[str, float] | None = None) -> np.ndarray:
@@ -905,6 +929,7 @@ class WorkspaceCost(Cost):
         self.bounds = workspace.bounds
         self.fixed = workspace.fixed
         self._pen = _penalty_table(penalties, self.index)
+        self._last: tuple[np.ndarray, Any] | None = None  # (x, forward pieces) of the last evaluation
         self.start = dict(zip(self.parameters, workspace.init.tolist(), strict=True))
         self.limits = {
             n: ((float(x), float(x)) if fx else (float(lo), float(hi)))
@@ -915,19 +940,28 @@ class WorkspaceCost(Cost):
     def _kw(self) -> dict[str, Any]:
         return {"data": self.data, "aux": self.aux, "nominal": self.nominal}
 
+    def _pieces(self, x: np.ndarray) -> Any:
+        """The forward pieces at ``x``, reused when MIGRAD asks for the gradient where it just evaluated."""
+        if self._last is not None and np.array_equal(self._last[0], x):
+            return self._last[1]
+        fw = self.workspace._forward(x[None, :], self.nominal, 1)
+        self._last = (x.copy(), fw)
+        return fw
+
     def value(self, x: np.ndarray) -> float:
         """-2 ln L (+ penalties) at the parameter vector ``x``."""
         x = np.asarray(x, float)
-        val = 2.0 * float(self.workspace.nll(x[None, :], **self._kw())[0])
-        return val + float(np.sum(_penalty_terms(x, self._pen)[0]))
+        val = 2.0 * float(self.workspace._value(self._pieces(x), self.data, self.aux)[0])
+        if self._pen[0].size:
+            val += float(np.sum(_penalty_terms(x, self._pen)[0]))
+        return val
 
     def grad(self, x: np.ndarray) -> np.ndarray:
         """Analytic gradient of :meth:`value`."""
         x = np.asarray(x, float)
-        g = self.workspace.nll_and_grad(x[None, :], **self._kw())[1]
-        assert g is not None  # grad=True
-        gr = 2.0 * g[0]
-        np.add.at(gr, self._pen[0], _penalty_terms(x, self._pen)[1])
+        gr = 2.0 * self.workspace._gradient(self._pieces(x), self.data, self.aux)[0][0]
+        if self._pen[0].size:
+            np.add.at(gr, self._pen[0], _penalty_terms(x, self._pen)[1])
         return gr
 
     def hessian(self, x: np.ndarray, free: np.ndarray | None = None) -> np.ndarray:
