@@ -1,4 +1,4 @@
-"""A pyhf (HistFactory) workspace compiled into dense numpy arrays: fast NLL with its gradient.
+"""A pyhf (HistFactory) workspace compiled into numpy arrays: fast -ln L, analytic gradient and Hessian.
 
 The HistFactory model (Cranmer et al., CERN-OPEN-2012-016; pyhf, JOSS 6 (2021) 2823) gives the
 expected count of bin b as a sum over samples s,
@@ -19,9 +19,15 @@ quadrature sum of the samples' MC errors over their summed nominal, as pyhf comp
 identical to ``pyhf.Model.logpdf`` (tested to 1e-8 relative), including the constant terms.
 
 Everything lives on the "cells" (sample, bin) that a channel actually has: for the Belle II
-B+ -> K+ nu nubar workspace these are 180 cells and 232 parameters; one evaluation of
-``-2 ln L`` with its analytic gradient takes ~0.2 ms, which is what makes the m_X
-scans and the toys of issue 6 cheap.
+B+ -> K+ nu nubar workspace these are 180 cells and 232 parameters. Only the non-trivial
+interpolation entries are stored (2329 of the 39 x 180 histosys and 180 of the 12 x 180 normsys
+(parameter, cell) pairs). Code 4p is S alpha + A G(alpha), so its polynomial is evaluated once
+per parameter and contracted with the stored coefficients; code 4 takes the powers of alpha once
+per parameter and one product with a coefficient table per call. The gradient is analytic and so
+is the Hessian (:meth:`CompiledWorkspace.hessian`): MIGRAD's seed and the errors need no finite
+differences. Measured by ``benchmarks/knunu_fit.py`` on the 2-core machine of issue 15: -ln L
+~90 µs, with gradient ~125 µs, Hessian ~1 ms, a full fit with errors ~80 ms of CPU. Every
+evaluation takes a batch of parameter points, shape (n_points, n_par).
 
 A sample's nominal can be replaced at call time (``nominal={sample: array}``): its histosys
 deltas then scale with the new nominal (relative systematics) and its multiplicative
@@ -263,7 +269,7 @@ class _Forward(NamedTuple):
 
 
 class CompiledWorkspace:
-    """A pyhf workspace compiled into dense arrays over its (sample, bin) cells.
+    """A pyhf workspace compiled into arrays over its (sample, bin) cells.
 
     Args:
         spec: the workspace (pyhf JSON as a dict).

@@ -318,3 +318,30 @@ def test_non_positive_normsys_factor_is_an_input_error():
     }
     with pytest.raises(InputError, match="normsys"):
         CompiledWorkspace(ws_spec)
+
+
+@pytest.mark.slow
+def test_gradient_and_hessian_match_pyhf_jax_autodiff(belle2):
+    """With jax installed (extra ``bench``): pyhf's own autodiff of its logpdf is the reference."""
+    jax = pytest.importorskip("jax")
+    spec, cw = belle2
+    pyhf.set_backend("jax")
+    try:
+        ws = pyhf.Workspace(spec)
+        model = ws.model()
+        data = pyhf.tensorlib.astensor(ws.data(model))
+        perm = np.array(_pyhf_order(cw, model))
+        x = _random_point(cw, 13, spread=0.5)
+
+        def nll(p):
+            return -model.logpdf(p, data)[0]
+
+        p = pyhf.tensorlib.astensor(x[perm])
+        g_ref = np.asarray(jax.grad(nll)(p))
+        h_ref = np.asarray(jax.hessian(nll)(p))
+    finally:
+        pyhf.set_backend("numpy")
+    g = cw.nll_and_grad(x[None])[1][0][perm]
+    h = cw.hessian(x)[np.ix_(perm, perm)]
+    assert np.allclose(g, g_ref, rtol=1e-9, atol=1e-9 * np.abs(g_ref).max())
+    assert np.allclose(h, h_ref, rtol=1e-9, atol=1e-9 * np.abs(h_ref).max())
