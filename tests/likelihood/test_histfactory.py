@@ -337,11 +337,15 @@ def test_gradient_and_hessian_match_pyhf_jax_autodiff(belle2):
             return -model.logpdf(p, data)[0]
 
         p = pyhf.tensorlib.astensor(x[perm])
-        g_ref = np.asarray(jax.grad(nll)(p))
-        h_ref = np.asarray(jax.hessian(nll)(p))
+        grad = jax.jit(jax.grad(nll))
+        g_ref = np.asarray(grad(p))
+        # Hessian columns as Hessian-vector products (forward over reverse) for every 25th parameter
+        cols = np.arange(0, perm.size, 25)
+        hvp = jax.jit(lambda v: jax.jvp(grad, (p,), (v,))[1])
+        h_ref = np.stack([np.asarray(hvp(pyhf.tensorlib.astensor(np.eye(perm.size)[k]))) for k in cols], axis=1)
     finally:
         pyhf.set_backend("numpy")
     g = cw.nll_and_grad(x[None])[1][0][perm]
-    h = cw.hessian(x)[np.ix_(perm, perm)]
+    h = cw.hessian(x)[np.ix_(perm, perm)][:, cols]
     assert np.allclose(g, g_ref, rtol=1e-9, atol=1e-9 * np.abs(g_ref).max())
     assert np.allclose(h, h_ref, rtol=1e-9, atol=1e-9 * np.abs(h_ref).max())
