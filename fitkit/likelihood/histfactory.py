@@ -933,7 +933,7 @@ class WorkspaceCost(Cost):
         self.bounds = workspace.bounds
         self.fixed = workspace.fixed
         self._pen = _penalty_table(penalties, self.index)
-        self._last: tuple[np.ndarray, Any] | None = None  # (x, forward pieces) of the last evaluation
+        self._last: tuple[np.ndarray, Any, tuple[int, ...]] | None = None  # (x, forward pieces, inputs) of the last evaluation
         self.start = dict(zip(self.parameters, workspace.init.tolist(), strict=True))
         self.limits = {
             n: ((float(x), float(x)) if fx else (float(lo), float(hi)))
@@ -946,10 +946,12 @@ class WorkspaceCost(Cost):
 
     def _pieces(self, x: np.ndarray) -> Any:
         """The forward pieces at ``x``, reused when MIGRAD asks for the gradient where it just evaluated."""
-        if self._last is not None and np.array_equal(self._last[0], x):
+        # besides x: the inputs of a call (replaced attributes, a recompiled workspace) invalidate the cache
+        state = (id(self.nominal), id(self.data), id(self.aux), id(self.workspace._n_kernel))
+        if self._last is not None and self._last[2] == state and np.array_equal(self._last[0], x):
             return self._last[1]
         fw = self.workspace._forward(x[None, :], self.nominal, 1)
-        self._last = (x.copy(), fw)
+        self._last = (x.copy(), fw, state)
         return fw
 
     def value(self, x: np.ndarray) -> float:

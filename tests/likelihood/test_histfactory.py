@@ -289,6 +289,8 @@ def test_workspace_cost_reuses_pieces_only_at_the_same_point(belle2):
     assert np.allclose(g2, 2.0 * cw.nll_and_grad(x2[None])[1][0], rtol=1e-13)
     assert cost.value(x2) == pytest.approx(2.0 * cw.nll(x2[None])[0], rel=1e-14)
     assert np.allclose(cost.grad(x2), g2, rtol=0, atol=0)
+    cost.data = cw.data + 1.0  # replaced counts after the cache was filled: the gradient follows them
+    assert np.allclose(cost.grad(x2), 2.0 * cw.nll_and_grad(x2[None], data=cw.data + 1.0)[1][0], rtol=1e-13)
 
 
 def test_interpolation_second_derivatives():
