@@ -758,7 +758,8 @@ class CompiledWorkspace:
         Delta_i' + base r_i, r_i = I_i'/I_i, and d2E/dalpha_i dalpha_j = N [delta_ij (scale
         Delta_i'' + base (I_i''/I_i - r_i^2)) + a_i r_j + a_j r_i - base r_i r_j]; the linear
         factors enter through d nu/d theta_l = E T / theta_l (the product of the other layers).
-        Exact: no finite differences (tested against them and against pyhf).
+        Exact: no finite differences (tested against them and against pyhf). ``aux`` is accepted
+        like everywhere else but does not enter: the constraints' curvature does not depend on it.
         """
         x = np.asarray(x, dtype=float).reshape(-1)
         fw = self._forward(x[None, :], nominal, 2)
