@@ -127,7 +127,7 @@ def minimize(
     def to_phys(x: Sequence[float]) -> list[float]:
         return [float(free[n].from_fit(v)) if n in free else float(v) for n, v in zip(names, x)]
 
-    def fcn(x: Sequence[float]) -> float:
+    def fcn(x: np.ndarray) -> float:
         return float(cost(*to_phys(x)))
 
     x0 = []
