@@ -124,7 +124,7 @@ def minimize(
     free = {p.name: p for p in problem.free}
     cost = problem.cost
 
-    def to_phys(x: Sequence[float]) -> list[float]:
+    def to_phys(x: Sequence[float] | np.ndarray) -> list[float]:
         return [float(free[n].from_fit(v)) if n in free else float(v) for n, v in zip(names, x)]
 
     def fcn(x: np.ndarray) -> float:
