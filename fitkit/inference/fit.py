@@ -14,6 +14,12 @@ quantile of chi^2 with n_free degrees of freedom, 11.83 for two) are listed: the
 the 1/2/3 sigma contour plots. Nuisance parameters of the terms (e.g. pyhf) are profiled by
 MIGRAD.
 
+MIGRAD gets the gradient of the terms when every term is
+:class:`~fitkit.likelihood.hooks.Differentiable` (:class:`FitGradient`; for the vectorised costs
+one batch call of 2k + 1 points, ~ the time of one point, instead of MINUIT's 2k or more
+single-point calls) and then runs with strategy 0 (strategy 1 would check the gradient against
+its own numerical one); HESSE runs once, on the reported minimum (its errors are the result's).
+
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
 degrees of freedom into Gaussian sigmas; ``p_value`` is P(chi^2_ndof > chi2_min) with
