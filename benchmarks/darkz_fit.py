@@ -22,39 +22,13 @@ import argparse
 import dataclasses
 import statistics
 import time
-from collections.abc import Mapping, Sequence
-
-import numpy as np
-from iminuit.cost import Cost
 
 from fitkit import api
 from fitkit.fitdef import FitProblem
 from fitkit.inference import fit
+from fitkit.likelihood.batched import WithoutGradient
 
 PINNED = {"darkz-A": 86.0718, "darkz-B": 68.0917, "darkz-C": 58.8390}
-
-
-class WithoutGradient(Cost):
-    """A batched cost with its gradient hidden (not Differentiable): MIGRAD's own derivatives."""
-
-    def __init__(self, inner: Cost) -> None:
-        self.inner = inner
-        super().__init__(dict(inner._parameters), 0)
-
-    def batch(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
-        return self.inner.batch(params)
-
-    def _value(self, args: Sequence[float]) -> float:
-        return float(self.inner._value(args))
-
-    def _ndata(self) -> int:
-        return int(self.inner.ndata)
-
-    def _has_grad(self) -> bool:
-        return False
-
-    def _grad(self, args: Sequence[float]) -> np.ndarray:
-        raise RuntimeError("the numerical mode has no gradient")
 
 
 def timed_fits(problem: FitProblem, runs: int) -> tuple[list[float], float]:

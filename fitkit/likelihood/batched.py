@@ -26,7 +26,7 @@ from iminuit.cost import Cost
 
 from fitkit.models.base import Parameter
 
-__all__ = ["BatchedCost", "GRADIENT_STEP"]
+__all__ = ["BatchedCost", "WithoutGradient", "GRADIENT_STEP"]
 
 #: Step of the central-difference gradient, in units of the parameter's coordinate (module docstring).
 GRADIENT_STEP: float = 1e-5
@@ -110,3 +110,31 @@ class BatchedCost(Cost):
         f = self.batch(dict(zip(self.names, full.T)))
         f0, f_a, f_b = f[0], f[1 : 1 + k], f[1 + k :]
         return np.where(b == -1.0, (f_a - f_b) / (2 * h), a * (4 * f_a - f_b - 3 * f0) / (2 * h))
+
+
+class WithoutGradient(Cost):
+    """A batched cost with its gradient hidden (``Batched``, not ``Differentiable``), so that MIGRAD
+    differentiates it by its own single-point calls: the comparison of ``benchmarks/darkz_fit.py``
+    and of the tests."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: BatchedCost) -> None:
+        self.inner = inner
+        super().__init__(dict(inner._parameters), 0)
+
+    def batch(self, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
+        """The inner cost at many points."""
+        return self.inner.batch(params)
+
+    def _value(self, args: Sequence[float]) -> float:
+        return float(self.inner._value(args))
+
+    def _ndata(self) -> int:
+        return int(self.inner.ndata)
+
+    def _has_grad(self) -> bool:
+        return False
+
+    def _grad(self, args: Sequence[float]) -> np.ndarray:
+        raise TypeError("this cost hides its gradient: MIGRAD computes its own")
