@@ -10,6 +10,8 @@ A term is an iminuit ``Cost``; :mod:`fitkit.inference.fit` also uses, when a ter
   saturated model), which decides how chi^2_min is read (:func:`fitkit.inference.fit.goodness_of_fit`);
 - :class:`WithNuisanceStart`: start values and limits of a term's nuisance parameters;
 - :class:`ExportsPyhf`: the term as a pyhf workspace at given parameter values (``fitkit export``).
+- :class:`Differentiable`: the cost's gradient in its parameters, which MIGRAD then uses
+  instead of its own finite differences (one cost call per displaced point).
 
 Terms with nuisance parameters are :class:`fitkit.inference.profile.Profilable`; a model's
 generated spectrum for folding through efficiency maps is
@@ -19,13 +21,13 @@ Example:
     >>> import numpy as np
     >>> class C:
     ...     def batch(self, params): return np.zeros(len(next(iter(params.values()))))
-    >>> isinstance(C(), Batched), isinstance(C(), WithExtras)
-    (True, False)
+    >>> isinstance(C(), Batched), isinstance(C(), WithExtras), isinstance(C(), Differentiable)
+    (True, False, False)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -39,6 +41,7 @@ __all__ = [
     "SaturatedTerm",
     "WithNuisanceStart",
     "ExportsPyhf",
+    "Differentiable",
 ]
 
 
@@ -102,3 +105,14 @@ class ExportsPyhf(Protocol):
     """``pyhf_workspace(values)``: the term as a pyhf workspace spec (a dict) at parameter ``values``."""
 
     def pyhf_workspace(self, values: Mapping[str, float]) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class Differentiable(Protocol):
+    """``gradient(point, wrt)``: d cost / d parameter for the parameters ``wrt`` at ``point``.
+
+    ``point`` gives every parameter of the cost (physical values); the result has shape
+    ``(len(wrt),)``, in the order of ``wrt`` (the parameters a fit varies), physical units.
+    """
+
+    def gradient(self, point: Mapping[str, float], wrt: Sequence[str]) -> np.ndarray: ...

@@ -145,7 +145,7 @@ class UpperLimitChi2(BatchedCost):
         self.limit, self.model, self.construction, self.wall = limit, model, construction, wall
         self.names = list(model.parameters)
         bounds = {n: p.bounds for n, p in model.parameters.items()}
-        super().__init__({n: (None if np.isinf(bounds[n]).all() else bounds[n]) for n in self.names}, verbose)
+        super().__init__({n: (None if np.isinf(bounds[n]).all() else bounds[n]) for n in self.names}, verbose, specs=model.parameters)
 
     def _ndata(self) -> int:
         return 1
