@@ -34,22 +34,19 @@ entry (channel) and the field.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import hist
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from fitkit.data.catalog import read_yaml
 from fitkit.errors import InputError
 from fitkit.likelihood.efficiency_maps import (
     efficiencies,
-    expand_edges,
     line_efficiencies,
     map_histogram,
     physical_mask,
@@ -57,6 +54,16 @@ from fitkit.likelihood.efficiency_maps import (
     resolution_number_density,
 )
 from fitkit.likelihood.histfactory import CompiledWorkspace, WorkspaceCost
+from fitkit.likelihood.reinterpret_config import (
+    DEFAULT_NORMFACTOR,
+    DEFAULT_SAMPLE,
+    ChannelMap,
+    ConfigSource,
+    ReinterpretationConfig,
+    edges_of,
+    load_config,
+    resolve_file,
+)
 from fitkit.likelihood.sm_spectra import SM_SPECTRA
 from fitkit.likelihood.workspace import load_workspace
 from fitkit.models.base import BinnedSpectrum, spectrum_hook
@@ -65,238 +72,22 @@ __all__ = [
     "ReinterpretationConfig",
     "Reinterpretation",
     "ReinterpretationTerm",
+    "ConfigSource",
     "load_config",
     "resolve_file",
     "reinterpretation",
+    "term_for",
     "build_term",
     "TERMS",
     "DEFAULT_SAMPLE",
     "DEFAULT_NORMFACTOR",
 ]
 
-#: Name of the cloned new-physics sample and of its normalisation parameter, unless the YAML says otherwise.
-DEFAULT_SAMPLE = "np_signal"
-DEFAULT_NORMFACTOR = "br_np"
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-# ---------------------------------------------------------------------------------------------- schema
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Regular(_Strict):
-    """``{regular: [n_bins, low, high]}``: n_bins equal bins (np.linspace)."""
-
-    regular: tuple[Annotated[int, Field(ge=1, le=100_000)], float, float]
-
-
-_Edges = list[float | _Regular]
-
-
-def _edges(items: Sequence[float | _Regular]) -> np.ndarray:
-    return expand_edges([it.model_dump() if isinstance(it, _Regular) else it for it in items])
-
-
-class GeneratedAxis(_Strict):
-    """A generated-kinematics axis of the maps: name, unit, edges, the physical range (bins outside get no efficiency)."""
-
-    name: str = Field(min_length=1)
-    unit: str = ""
-    edges: _Edges
-    physical: tuple[float, float] | None = None
-
-    @field_validator("edges")
-    @classmethod
-    def _increasing(cls, v: _Edges) -> _Edges:
-        _edges(v)
-        return v
-
-
-class ReconstructedAxis(_Strict):
-    """A reconstructed axis of a channel: ``bins`` (a count: BDT bins) or ``edges``; ``measures``: the generated axis it resolves."""
-
-    name: str = Field(min_length=1)
-    bins: int | None = Field(default=None, ge=1)
-    edges: _Edges | None = None
-    measures: str | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> ReconstructedAxis:
-        if (self.bins is None) == (self.edges is None):
-            raise ValueError("give exactly one of 'bins' (a count) and 'edges'")
-        if self.edges is not None:
-            _edges(self.edges)
-        if self.measures is not None and self.edges is None:
-            raise ValueError("'measures' needs 'edges' (the reconstructed bin edges in the generated variable's unit)")
-        return self
-
-    def size(self) -> int:
-        return self.bins if self.bins is not None else len(_edges(self.edges or [])) - 1
-
-
-class ChannelMap(_Strict):
-    """One channel: its name in the workspace, its SM signal sample, the map file, the reconstructed binning."""
-
-    name: str = Field(min_length=1)
-    sample: str = Field(min_length=1)
-    map: str | None = None
-    reconstructed: list[ReconstructedAxis] = []
-
-
-class Normalisation(_Strict):
-    """What the map numbers are: SM number densities (``sm_br``, ``sm_spectrum``) or efficiencies."""
-
-    kind: Literal["number-density", "efficiency"]
-    sm_br: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    sm_spectrum: str | None = None
-    min_sm_fraction: float = Field(default=1e-4, ge=0, lt=1)
-
-    @model_validator(mode="after")
-    def _needs(self) -> Normalisation:
-        if self.kind == "number-density":
-            if self.sm_br is None:
-                raise ValueError("a number-density map needs 'sm_br' (the SM branching ratio behind it)")
-            if self.sm_spectrum is None:
-                raise ValueError(f"a number-density map needs 'sm_spectrum' (one of {', '.join(SM_SPECTRA)})")
-        if self.sm_spectrum is not None and self.sm_spectrum not in SM_SPECTRA:
-            raise ValueError(f"unknown SM spectrum {self.sm_spectrum!r}; known: {', '.join(SM_SPECTRA)}")
-        return self
-
-
-class SignalSample(_Strict):
-    """How the model's yields enter: a ``clone`` of the SM sample (new ``name``, new ``normfactor``) or ``replace`` its nominal."""
-
-    mode: Literal["clone", "replace"] = "clone"
-    name: str = DEFAULT_SAMPLE
-    normfactor: str = DEFAULT_NORMFACTOR
-
-
-class SMSignal(_Strict):
-    """The SM signal strength next to a cloned new-physics sample: parameter, constraint N(centre, br_error / sm_br), bounds."""
-
-    parameter: str = Field(min_length=1)
-    centre: float = Field(default=1.0, allow_inf_nan=False)
-    br_error: float = Field(gt=0, allow_inf_nan=False)
-    bounds: tuple[float, float] = (-5.0, 20.0)
-
-
-class LineResolution(_Strict):
-    """003's Gaussian-line treatment: a line on generated axis ``axis`` smeared by ``sigma`` (the axis' unit)."""
-
-    axis: str
-    sigma: float = Field(gt=0, allow_inf_nan=False)
-
-
-class ReinterpretationConfig(_Strict):
-    """A validated reinterpretation YAML (module docstring; ``docs/reinterpretation.md``)."""
-
-    description: str = ""
-    workspace: str = Field(min_length=1)
-    measurement: str | None = None
-    generated: list[GeneratedAxis] = Field(min_length=1, max_length=4)
-    normalisation: Normalisation
-    signal: SignalSample = SignalSample()
-    sm_signal: SMSignal | None = None
-    spectrum: str = "knunu_signal"
-    line_resolution: LineResolution | None = None
-    channels: list[ChannelMap] = Field(min_length=1)
-
-    @field_validator("spectrum")
-    @classmethod
-    def _identifier(cls, v: str) -> str:
-        if not _IDENT.match(v):
-            raise ValueError(f"a model method name, got {v!r}")
-        return v
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ReinterpretationConfig:
-        names = [a.name for a in self.generated]
-        if len(set(names)) != len(names):
-            raise ValueError(f"generated axis names must be distinct, got {names}")
-        if self.signal.mode == "replace" and self.sm_signal is not None:
-            raise ValueError("'sm_signal' goes with signal.mode clone (a replaced sample has no SM part)")
-        if self.line_resolution is not None and self.line_resolution.axis not in names:
-            raise ValueError(f"line_resolution.axis {self.line_resolution.axis!r} is not a generated axis ({', '.join(names)})")
-        return self
-
-
-# ---------------------------------------------------------------------------------------------- loading
-@dataclass(frozen=True)
-class ConfigSource:
-    """Where a configuration came from: the file named in errors, the folder relative paths start in, the data root."""
-
-    file: str | None
-    base: Path
-    data_root: Path | None = None
-    prefix: str = ""  # field prefix in error messages (``terms.`` for a config inline in a fit definition)
-
-
-def _field(loc: Sequence[Any]) -> str:
-    out = ""
-    for p in loc:
-        if isinstance(p, str) and "[" in p:  # pydantic's union / validator tags
-            continue
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
-
-def _entry(raw: Mapping[str, Any], loc: Sequence[Any]) -> str | None:
-    """The channel named by an error location ``channels[i]...`` (its ``name``), else None."""
-    if len(loc) >= 2 and loc[0] == "channels" and isinstance(loc[1], int):
-        items = raw.get("channels") or []
-        item = items[loc[1]] if loc[1] < len(items) else None
-        return str(item["name"]) if isinstance(item, Mapping) and "name" in item else f"#{loc[1]}"
-    return None
-
-
-def load_config(raw: Any, source: ConfigSource) -> ReinterpretationConfig:
-    """Validate a parsed reinterpretation YAML; a bad field -> :class:`InputError` (file, channel, field)."""
-    if not isinstance(raw, Mapping):
-        raise InputError("a reinterpretation is a YAML mapping", file=source.file, field=source.prefix.rstrip(".") or None)
-    try:
-        return ReinterpretationConfig.model_validate(dict(raw))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = list(err["loc"])
-        msg = {"missing": "required field is missing", "extra_forbidden": "unknown field"}.get(err["type"], err["msg"])
-        msg = msg.removeprefix("Value error, ")
-        return _raise(InputError(msg, file=source.file, entry=_entry(raw, loc), field=source.prefix + _field(loc) if loc else source.prefix.rstrip(".") or None))
-
-
-def _raise(exc: InputError) -> Any:
-    raise exc
-
-
-def resolve_file(name: str, source: ConfigSource, *, entry: str | None = None, field: str | None = None) -> Path:
-    """A file named in the YAML: a registered ``<data set>/<file>``, or a path relative to the YAML's folder.
-
-    A path inside a registered data set's folder is verified through the registry as well
-    (:func:`fitkit.data.registry.data_file`: sha256; recorded in the result's provenance).
-    """
-    from fitkit.data.registry import data_file, load_registry, repo_data_dir
-
-    registry = load_registry(source.data_root)
-    dataset, _, fname = name.partition("/")
-    if fname and "/" not in fname and dataset in registry.datasets:
-        return data_file(dataset, fname, root=source.data_root)
-    path = Path(name)
-    path = path if path.is_absolute() else source.base / path
-    root = (source.data_root or repo_data_dir()).resolve()
-    for dname, ds in registry.datasets.items():
-        if path.resolve().parent == (root / ds.folder).resolve() and path.name in ds.files:
-            return data_file(dname, path.name, root=source.data_root)
-    if not path.is_file():
-        raise InputError(f"no such file: {path}", file=source.file, entry=entry, field=(source.prefix + field) if field else None)
-    return path
-
-
 # ---------------------------------------------------------------------------------------------- likelihood
 def _reco_axes(ch: ChannelMap, n_bins: int) -> list[tuple[str, np.ndarray | int]]:
     if not ch.reconstructed:
         return [("bin", n_bins)]
-    return [(a.name, a.bins if a.bins is not None else _edges(a.edges or [])) for a in ch.reconstructed]
+    return [(a.name, a.bins if a.bins is not None else edges_of(a.edges or [])) for a in ch.reconstructed]
 
 
 class Reinterpretation:
@@ -331,7 +122,7 @@ class Reinterpretation:
         if config.measurement is not None and config.measurement not in measurements:
             raise InputError(f"no measurement {config.measurement!r} in the workspace ({', '.join(measurements)})", file=source.file, field=pre + "measurement")
         cw = CompiledWorkspace(spec, measurement=config.measurement)
-        self.generated_edges: list[np.ndarray] = [_edges(a.edges) for a in config.generated]
+        self.generated_edges: list[np.ndarray] = [edges_of(a.edges) for a in config.generated]
         self.generated_shape = tuple(e.size - 1 for e in self.generated_edges)
         self._check_channels(cw)
         sig = config.signal
@@ -453,7 +244,7 @@ class Reinterpretation:
                 shape = [1] * len(self.generated_shape)
                 shape[g] = centres.size
                 grid = np.broadcast_to(centres.reshape(shape), self.generated_shape)
-                return k, _edges(a.edges or []), grid
+                return k, edges_of(a.edges or []), grid
         return None
 
     @staticmethod
