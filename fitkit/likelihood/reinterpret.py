@@ -134,7 +134,6 @@ class Reinterpretation:
             self.np_sample = config.channels[0].sample
         self.norm_parameter = sig.normfactor
         self.workspace = cw
-        self._mu_index = cw.index[config.sm_signal.parameter] if config.sm_signal else None
 
         norm = config.normalisation
         gen_axes = [(a.name, e) for a, e in zip(config.generated, self.generated_edges, strict=True)]
@@ -154,10 +153,10 @@ class Reinterpretation:
             sl = cw.channel_slices[name]
             nb = sl.stop - sl.start
             reco = _reco_axes(ch, nb)
-            measured = self._measured(i, ch)
+            measured = self._measured(ch)
             if derived_maps:
                 cells = self._parent_cells(cw, name, ch.sample)
-                nmap = self._derived(cw.nominal[cells], reco, measured, frac, i)
+                nmap = self._derived(cw.nominal[cells], reco, measured, frac)
             else:
                 if ch.map is None:
                     raise InputError("required field is missing", file=source.file, entry=name, field=f"{pre}channels[{i}].map")
@@ -234,7 +233,7 @@ class Reinterpretation:
         if cfg.line_resolution is not None and cfg.normalisation.kind != "number-density":
             raise InputError("line_resolution needs number-density maps (it spreads the SM efficiency)", file=src.file, field=f"{pre}line_resolution")
 
-    def _measured(self, i: int, ch: ChannelMap) -> tuple[int, np.ndarray, np.ndarray] | None:
+    def _measured(self, ch: ChannelMap) -> tuple[int, np.ndarray, np.ndarray] | None:
         """(reconstructed axis index, its edges, the generated bin centres on the measured axis, grid-shaped) or None."""
         for k, a in enumerate(ch.reconstructed):
             if a.measures is not None:
@@ -251,7 +250,8 @@ class Reinterpretation:
     def _parent_cells(cw: CompiledWorkspace, channel: str, sample: str) -> np.ndarray:
         return np.flatnonzero(cw.cell_sample == cw.samples.index((channel, sample)))
 
-    def _derived(self, sm_yield: np.ndarray, reco: list[tuple[str, np.ndarray | int]], measured: Any, frac: np.ndarray | None, i: int) -> np.ndarray:
+    def _derived(self, sm_yield: np.ndarray, reco: list[tuple[str, np.ndarray | int]], measured: Any, frac: np.ndarray | None) -> np.ndarray:
+        """Number densities from the SM sample's yields and ``line_resolution`` (no map file)."""
         cfg, src = self.config, self.source
         if frac is None or cfg.line_resolution is None:
             raise InputError("maps derived from the SM yields need number-density normalisation and line_resolution", file=src.file, field=f"{src.prefix}line_resolution")
@@ -306,9 +306,11 @@ class Reinterpretation:
     # ------------------------------------------------------------------ costs (minimised by fitkit.inference)
     def limits(self, br_max: float = 100.0) -> dict[str, tuple[float, float]]:
         """Bounds of the SM signal strength (YAML) and of the NP normalisation (+-br_max, template units)."""
-        out = {self.norm_parameter: (-br_max, br_max)}
+        out: dict[str, tuple[float, float]] = {}
         if self.config.sm_signal is not None:
-            out = {self.config.sm_signal.parameter: tuple(self.config.sm_signal.bounds), **out}  # type: ignore[dict-item]
+            lo, hi = self.config.sm_signal.bounds
+            out[self.config.sm_signal.parameter] = (lo, hi)
+        out[self.norm_parameter] = (-br_max, br_max)
         return out
 
     def sm_cost(self) -> WorkspaceCost:
@@ -370,7 +372,7 @@ class Reinterpretation:
         if sm is not None:
             assert self.config.normalisation.sm_br is not None
             sigma = sm.br_error / self.config.normalisation.sm_br
-            spec = apply(spec, constrain_normfactor_patch(spec, sm.parameter, sigma=sigma, centre=sm.centre, bounds=tuple(sm.bounds)))  # type: ignore[arg-type]
+            spec = apply(spec, constrain_normfactor_patch(spec, sm.parameter, sigma=sigma, centre=sm.centre, bounds=(sm.bounds[0], sm.bounds[1])))
         for meas in spec["measurements"]:
             meas["config"]["poi"] = poi
         return spec
@@ -407,7 +409,7 @@ class ReinterpretationTerm:
         if self.hook is None:
             sm = lk.config.sm_signal
             assert sm is not None
-            return lk.sm_cost(), {sm.parameter: float(values[sm.parameter]), lk.norm_parameter: 0.0}, {sm.parameter: tuple(sm.bounds)}  # type: ignore[dict-item]
+            return lk.sm_cost(), {sm.parameter: float(values[sm.parameter]), lk.norm_parameter: 0.0}, {sm.parameter: (sm.bounds[0], sm.bounds[1])}
         return lk.signal_cost(self._yields(values)), {lk.norm_parameter: 1.0}, lk.limits()
 
     def pyhf_workspace(self, values: Mapping[str, float]) -> dict[str, Any]:

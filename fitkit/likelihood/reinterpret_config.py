@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,13 @@ class GeneratedAxis(_Strict):
     unit: str = ""
     edges: _Edges
     physical: tuple[float, float] | None = None
+
+    @field_validator("physical")
+    @classmethod
+    def _range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not v[0] < v[1]:
+            raise ValueError(f"physical must be [low, high] with low < high, got {list(v)}")
+        return v
 
     @field_validator("edges")
     @classmethod
@@ -150,6 +158,13 @@ class SMSignal(_Strict):
     centre: float = Field(default=1.0, allow_inf_nan=False)
     br_error: float = Field(gt=0, allow_inf_nan=False)
     bounds: tuple[float, float] = (-5.0, 20.0)
+
+    @field_validator("bounds")
+    @classmethod
+    def _ordered(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] < v[1]):
+            raise ValueError(f"bounds must be finite [low, high] with low < high, got {list(v)}")
+        return v
 
 
 class LineResolution(_Strict):
