@@ -70,6 +70,20 @@ def _staterror_keeping_width(channel: Mapping[str, Any], modifier: str, new: Seq
     ]
 
 
+def _target(spec: Mapping[str, Any], channel: str, sample: str, data: Sequence[float]) -> tuple[int, int, Any, Any, list[float]]:
+    """(channel index, sample index, channel, sample, yields) of ``sample`` in ``channel``, checked."""
+    ci, ch = next(((i, c) for i, c in enumerate(spec["channels"]) if c["name"] == channel), (-1, None))
+    if ch is None:
+        raise InputError(f"no channel {channel!r} in the workspace", field="channels")
+    si, smp = next(((k, s) for k, s in enumerate(ch["samples"]) if s["name"] == sample), (-1, None))
+    if smp is None:
+        raise InputError(f"channel {channel!r} has no sample {sample!r}", field=f"channels[{ci}].samples")
+    new = [float(v) for v in data]
+    if len(new) != len(smp["data"]):
+        raise InputError(f"{len(new)} signal yields for {len(smp['data'])} bins", field=f"channels[{ci}]")
+    return ci, si, ch, smp, new
+
+
 def signal_patch(
     spec: Mapping[str, Any],
     parent: str,
@@ -83,17 +97,8 @@ def signal_patch(
     Every channel in ``yields`` must have a sample ``parent`` with as many bins.
     """
     ops: list[dict[str, Any]] = []
-    by_name = {ch["name"]: (i, ch) for i, ch in enumerate(spec["channels"])}
     for channel, data in yields.items():
-        if channel not in by_name:
-            raise InputError(f"no channel {channel!r} in the workspace", field="channels")
-        ci, ch = by_name[channel]
-        smp = next((s for s in ch["samples"] if s["name"] == parent), None)
-        if smp is None:
-            raise InputError(f"channel {channel!r} has no sample {parent!r}", field=f"channels[{ci}].samples")
-        new = [float(v) for v in data]
-        if len(new) != len(smp["data"]):
-            raise InputError(f"{len(new)} signal yields for {len(smp['data'])} bins", field=f"channels[{ci}]")
+        ci, _, ch, smp, new = _target(spec, channel, parent, data)
         mods: list[dict[str, Any]] = []
         for m in smp["modifiers"]:
             if m["type"] in ("normfactor", "shapesys", "shapefactor"):
@@ -123,17 +128,8 @@ def replace_patch(spec: Mapping[str, Any], sample: str, yields: Mapping[str, Seq
     sum over the samples sharing the modifier; an InputError where that is negative).
     """
     ops: list[dict[str, Any]] = []
-    by_name = {ch["name"]: (i, ch) for i, ch in enumerate(spec["channels"])}
     for channel, data in yields.items():
-        if channel not in by_name:
-            raise InputError(f"no channel {channel!r} in the workspace", field="channels")
-        ci, ch = by_name[channel]
-        si, smp = next(((k, s) for k, s in enumerate(ch["samples"]) if s["name"] == sample), (-1, None))
-        if smp is None:
-            raise InputError(f"channel {channel!r} has no sample {sample!r}", field=f"channels[{ci}].samples")
-        new = [float(v) for v in data]
-        if len(new) != len(smp["data"]):
-            raise InputError(f"{len(new)} signal yields for {len(smp['data'])} bins", field=f"channels[{ci}]")
+        ci, si, ch, smp, new = _target(spec, channel, sample, data)
         base = f"/channels/{ci}/samples/{si}"
         ops.append({"op": "replace", "path": f"{base}/data", "value": new})
         for mi, m in enumerate(smp["modifiers"]):
