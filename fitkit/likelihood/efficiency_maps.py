@@ -102,6 +102,9 @@ def read_map_csv(path: Path, *, file: str | None = None, entry: str | None = Non
         raise InputError(f"map file {path} is not a numeric CSV table: {str(exc).splitlines()[0]}", file=file or str(path), entry=entry, field=field) from None
     if not np.all(np.isfinite(table)):
         raise InputError(f"map file {path} has non-finite entries", file=file or str(path), entry=entry, field=field)
+    if np.any(table < 0):
+        r, c = np.argwhere(table < 0)[0]
+        raise InputError(f"map file {path} has a negative entry (row {r}, column {c}): yields and efficiencies are >= 0", file=file or str(path), entry=entry, field=field)
     return table
 
 

@@ -278,6 +278,16 @@ def test_a_bad_field_names_file_entry_and_field(folder: Path, change, entry, fie
     assert message in exc.message and "\n" not in str(exc)
 
 
+def test_a_negative_map_entry_names_the_channel(folder: Path):
+    bad = EFF_CR.copy()
+    bad[1, 4] = -1.0
+    np.savetxt(folder / "eff_cr.csv", bad, delimiter=",")
+    source = ConfigSource(file=str(folder / "reinterp_replace.yaml"), base=folder)
+    with pytest.raises(InputError, match=r"negative entry \(row 1, column 4\)") as err:
+        Reinterpretation(load_config(_reinterpretation("replace"), source), source)
+    assert (err.value.entry, err.value.field) == ("CR", "channels[1].map")
+
+
 def test_a_bad_field_exits_2_with_one_line_before_fitting(folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     from fitkit.cli import main
 
