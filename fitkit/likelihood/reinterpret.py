@@ -437,14 +437,14 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 @lru_cache(maxsize=4)
-def _cached(stamp: tuple[str, int, int], data_root: str | None) -> Reinterpretation:
-    path = Path(stamp[0])
+def _cached(stamps: tuple[tuple[str, int, int], ...], data_root: str | None) -> Reinterpretation:
+    path = Path(stamps[0][0])
     source = ConfigSource(file=str(path), base=path.parent, data_root=Path(data_root) if data_root else None)
     return Reinterpretation(load_config(read_yaml(path), source), source)
 
 
 def reinterpretation(path: str | Path, *, data_root: Path | None = None) -> Reinterpretation:
-    """The reinterpretation described by a YAML file (cached per file content stamp).
+    """The reinterpretation described by a YAML file (cached while it and the files it names are unchanged).
 
     The files it names are verified (sha256 for registered ones) on every call, so each result
     records them in its provenance.
@@ -452,11 +452,11 @@ def reinterpretation(path: str | Path, *, data_root: Path | None = None) -> Rein
     path = Path(path)
     source = ConfigSource(file=str(path), base=path.parent, data_root=data_root)
     cfg = load_config(read_yaml(path), source)
-    resolve_file(cfg.workspace, source, field="workspace")
+    files = [path, resolve_file(cfg.workspace, source, field="workspace")]
     for i, ch in enumerate(cfg.channels):
         if ch.map is not None:
-            resolve_file(ch.map, source, entry=ch.name, field=f"channels[{i}].map")
-    return _cached(_stamp(path), None if data_root is None else str(data_root))
+            files.append(resolve_file(ch.map, source, entry=ch.name, field=f"channels[{i}].map"))
+    return _cached(tuple(_stamp(f) for f in files), None if data_root is None else str(data_root))
 
 
 def term_for(lk: Reinterpretation, model: Any, *, file: str | None) -> ReinterpretationTerm:
@@ -484,7 +484,7 @@ def build_term(spec: Mapping[str, Any], model: Any, *, context: Any) -> Reinterp
         if not isinstance(ref, str) or not ref:
             raise InputError("config must be a file name", file=file, field="terms.config")
         base = Path(file).parent if file else Path(getattr(context, "root", Path.cwd()))
-        path = resolve_file(ref, ConfigSource(file=file, base=base, data_root=data_root), field="config")
+        path = resolve_file(ref, ConfigSource(file=file, base=base, data_root=data_root, prefix="terms."), field="config")
         lk = reinterpretation(path, data_root=data_root)
     else:
         base = Path(file).parent if file else Path(getattr(context, "root", Path.cwd()))

@@ -306,3 +306,13 @@ def test_a_bad_field_exits_2_with_one_line_before_fitting(folder: Path, monkeypa
 def test_a_model_without_the_hook_is_refused(folder: Path):
     with pytest.raises(InputError, match="neither a method 'knunu_signal'"):
         build_term({"type": "reinterpretation", "config": str(folder / "reinterp_replace.yaml")}, get_model("sm"), context=TermContext())
+
+
+def test_a_missing_config_file_names_the_term_field(folder: Path):
+    fitdef = str(folder / "toy-search-x.yaml")
+    with pytest.raises(InputError, match="no such file") as err:
+        build_term({"type": "reinterpretation", "config": "nowhere.yaml"}, get_model("invisible-x"), context=TermContext(file=fitdef))
+    assert (err.value.file, err.value.field) == (fitdef, "terms.config")
+    with pytest.raises(InputError, match="no other field") as err:
+        build_term({"type": "reinterpretation", "config": "reinterp_replace.yaml", "spectrum": "x"}, get_model("invisible-x"), context=TermContext(file=fitdef))
+    assert err.value.field == "terms.spectrum"
