@@ -40,7 +40,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 #: Folders of data/ whose files feed the theory layer (hashed as a whole, see the docstring).
 THEORY_FOLDERS = ("formfactors", "theory")
 #: Keys of a term spec that select a variant of the same likelihood.
-_VARIANT_KEYS = ("likelihood", "backend", "asymmetric_errors", "theory_errors")
+_VARIANT_KEYS = ("likelihood", "config", "backend", "asymmetric_errors", "theory_errors")
 
 
 @cache

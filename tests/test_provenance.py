@@ -15,7 +15,7 @@ def test_fit_json_carries_the_provenance_block(capsys: pytest.CaptureFixture[str
     main(["fit", "knunu-belle2-sm", "--json"])
     out = json.loads(capsys.readouterr().out)
     prov = out["provenance"]
-    assert prov["likelihood"] == ["belle2-knunu: likelihood=full"]
+    assert prov["likelihood"] == ["reinterpretation: config=belle2-knunu-2023/reinterpretation.yaml"]
     registered = {f: m.sha256 for f, m in load_registry().datasets["belle2-knunu-2023"].files.items()}
     assert prov["data_files"] == {"belle2-knunu-2023": registered}
     assert prov["definition"] == "likelihoods/knunu-belle2-sm.yaml" and len(prov["definition_sha256"]) == 64
@@ -37,7 +37,7 @@ def test_gaussian_fit_lists_exactly_the_selected_cards(capsys: pytest.CaptureFix
 def test_terminal_output_ends_with_provenance(capsys: pytest.CaptureFixture[str]):
     main(["fit", "knunu-belle2-sm"])
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last.startswith("provenance: belle2-knunu: likelihood=full") and "4 data files" in last
+    assert last.startswith("provenance: reinterpretation: config=belle2-knunu-2023/reinterpretation.yaml") and "5 data files" in last
 
 
 def test_variants_name_the_simplified_card():

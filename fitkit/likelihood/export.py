@@ -40,7 +40,7 @@ import jsonpatch
 
 from fitkit.errors import InputError
 
-__all__ = ["signal_patch", "constrain_normfactor_patch", "merge_workspaces", "apply"]
+__all__ = ["signal_patch", "replace_patch", "constrain_normfactor_patch", "merge_workspaces", "apply"]
 
 
 def _scaled(values: Sequence[float], nominal: Sequence[float], new: Sequence[float]) -> list[float]:
@@ -70,6 +70,20 @@ def _staterror_keeping_width(channel: Mapping[str, Any], modifier: str, new: Seq
     ]
 
 
+def _target(spec: Mapping[str, Any], channel: str, sample: str, data: Sequence[float]) -> tuple[int, int, Any, Any, list[float]]:
+    """(channel index, sample index, channel, sample, yields) of ``sample`` in ``channel``, checked."""
+    ci, ch = next(((i, c) for i, c in enumerate(spec["channels"]) if c["name"] == channel), (-1, None))
+    if ch is None:
+        raise InputError(f"no channel {channel!r} in the workspace", field="channels")
+    si, smp = next(((k, s) for k, s in enumerate(ch["samples"]) if s["name"] == sample), (-1, None))
+    if smp is None:
+        raise InputError(f"channel {channel!r} has no sample {sample!r}", field=f"channels[{ci}].samples")
+    new = [float(v) for v in data]
+    if len(new) != len(smp["data"]):
+        raise InputError(f"{len(new)} signal yields for {len(smp['data'])} bins", field=f"channels[{ci}]")
+    return ci, si, ch, smp, new
+
+
 def signal_patch(
     spec: Mapping[str, Any],
     parent: str,
@@ -83,17 +97,8 @@ def signal_patch(
     Every channel in ``yields`` must have a sample ``parent`` with as many bins.
     """
     ops: list[dict[str, Any]] = []
-    by_name = {ch["name"]: (i, ch) for i, ch in enumerate(spec["channels"])}
     for channel, data in yields.items():
-        if channel not in by_name:
-            raise InputError(f"no channel {channel!r} in the workspace", field="channels")
-        ci, ch = by_name[channel]
-        smp = next((s for s in ch["samples"] if s["name"] == parent), None)
-        if smp is None:
-            raise InputError(f"channel {channel!r} has no sample {parent!r}", field=f"channels[{ci}].samples")
-        new = [float(v) for v in data]
-        if len(new) != len(smp["data"]):
-            raise InputError(f"{len(new)} signal yields for {len(smp['data'])} bins", field=f"channels[{ci}]")
+        ci, _, ch, smp, new = _target(spec, channel, parent, data)
         mods: list[dict[str, Any]] = []
         for m in smp["modifiers"]:
             if m["type"] in ("normfactor", "shapesys", "shapefactor"):
@@ -110,6 +115,42 @@ def signal_patch(
         if normfactor:
             mods.append({"name": normfactor, "type": "normfactor", "data": None})
         ops.append({"op": "add", "path": f"/channels/{ci}/samples/-", "value": {"name": name, "data": new, "modifiers": mods}})
+    return ops
+
+
+def replace_patch(spec: Mapping[str, Any], sample: str, yields: Mapping[str, Sequence[float]]) -> list[dict[str, Any]]:
+    """JSON-patch operations replacing the nominal of ``sample`` by ``yields[channel]`` (the model's signal).
+
+    Its histosys variations are carried over relatively; its MC-statistical errors are reset so
+    that the staterror width sigma_b = sqrt(sum_s e_sb^2) / sum_s n_sb stays the published one
+    (as in fitkit's compiled evaluator, whose widths are fixed at compilation):
+    e_b'^2 = (E_b N_b' / N_b)^2 - E_b^2 + e_b^2 (E, N the channel's quadrature error and nominal
+    sum over the samples sharing the modifier; an InputError where that is negative).
+    """
+    ops: list[dict[str, Any]] = []
+    for channel, data in yields.items():
+        ci, si, ch, smp, new = _target(spec, channel, sample, data)
+        base = f"/channels/{ci}/samples/{si}"
+        ops.append({"op": "replace", "path": f"{base}/data", "value": new})
+        for mi, m in enumerate(smp["modifiers"]):
+            if m["type"] == "histosys":
+                value = {"hi_data": _scaled(m["data"]["hi_data"], smp["data"], new), "lo_data": _scaled(m["data"]["lo_data"], smp["data"], new)}
+                ops.append({"op": "replace", "path": f"{base}/modifiers/{mi}/data", "value": value})
+            elif m["type"] == "staterror":
+                errs = []
+                for b, (e_old, n_old, n_new) in enumerate(zip(m["data"], smp["data"], new, strict=True)):
+                    e2 = n_tot = 0.0
+                    for other in ch["samples"]:
+                        for om in other["modifiers"]:
+                            if om["type"] == "staterror" and om["name"] == m["name"]:
+                                e2 += float(om["data"][b]) ** 2
+                                n_tot += float(other["data"][b])
+                    n_after = n_tot - float(n_old) + n_new
+                    keep = e2 * (n_after / n_tot) ** 2 - e2 + float(e_old) ** 2 if n_tot > 0 else 0.0
+                    if keep < -1e-12 * max(e2, 1e-300):
+                        raise InputError(f"cannot keep the staterror width of bin {b} with the new yields", field=f"channels[{ci}].samples[{si}]")
+                    errs.append(max(keep, 0.0) ** 0.5)
+                ops.append({"op": "replace", "path": f"{base}/modifiers/{mi}/data", "value": errs})
     return ops
 
 

@@ -14,8 +14,9 @@ A term is an iminuit ``Cost``; :mod:`fitkit.inference.fit` also uses, when a ter
   instead of its own finite differences (one cost call per displaced point).
 
 Terms with nuisance parameters are :class:`fitkit.inference.profile.Profilable`; a model's
-generated spectrum for folding through efficiency maps is
-:class:`fitkit.models.base.KnunuSpectrum`.
+generated spectrum for folding through efficiency maps is a
+:class:`fitkit.models.base.BinnedSpectrum` (the method the reinterpretation YAML names, e.g.
+``knunu_signal``: :class:`fitkit.models.base.KnunuSpectrum`).
 
 Example:
     >>> import numpy as np

@@ -20,7 +20,7 @@ import numpy as np
 from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
 
-__all__ = ["Parameter", "Model", "KnunuSpectrum", "as_points"]
+__all__ = ["Parameter", "Model", "BinnedSpectrum", "KnunuSpectrum", "spectrum_hook", "as_points"]
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,33 @@ def as_points(params: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]
 
 
 @runtime_checkable
+class BinnedSpectrum(Protocol):
+    """The spectrum interface of reinterpretation: a model's generated signal in the bins of an efficiency map.
+
+    ``hook(params, *edges)``: ``params[name]`` arrays of shape (n_points,), one array of bin edges
+    per generated axis of the map (in the map's axis order and units, e.g. q^2 in GeV^2, then
+    cos(theta)); returns the new-physics branching ratio generated in each bin, shape
+    (n_points, n_1, ..., n_k) (a plain number per bin, not a density). The reinterpretation YAML
+    names the model method that implements it (``spectrum: knunu_signal``);
+    :mod:`fitkit.likelihood.reinterpret` folds it through the map (nu_i = sum_t eps_it B_t).
+    """
+
+    def __call__(self, params: Mapping[str, np.ndarray], *edges: np.ndarray) -> np.ndarray: ...
+
+
+def spectrum_hook(model: object, name: str) -> BinnedSpectrum | None:
+    """The model's method ``name`` as a :class:`BinnedSpectrum`, or None if it has none."""
+    hook = getattr(model, name, None)
+    return hook if callable(hook) else None
+
+
+@runtime_checkable
 class KnunuSpectrum(Protocol):
-    """A model hook: the generated B+ -> K+ + invisible spectrum, for folding through efficiency maps.
+    """A model with the one-axis B+ -> K+ + invisible spectrum hook (a :class:`BinnedSpectrum` over q^2).
 
     ``knunu_signal(params, true_q2_edges)`` returns, for ``params[name]`` of shape (n_points,), the
     new-physics branching ratio falling in each true-q^2 bin (GeV^2 edges), (n_points, n_bins).
-    Used by :mod:`fitkit.likelihood.belle2_knunu`.
+    The hook the Belle II reinterpretation (``data/hepdata/belle2_knunu_2023/reinterpretation.yaml``) names.
     """
 
     parameters: dict[str, Parameter]

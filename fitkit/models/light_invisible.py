@@ -28,8 +28,8 @@ Branching ratios: BR = Gamma tau_B / hbar, tau_B+ for B+ -> K+ X and K*+ X, tau_
 B0 -> K0 X and K*0 X; the widths of charged and neutral modes differ only through the meson
 masses (isospin).
 
-Models implement ``knunu_signal(params, true_q2_edges)`` (the protocol of
-:mod:`fitkit.likelihood.belle2_knunu`): the new-physics B+ -> K+ + invisible branching ratio in
+Models implement ``knunu_signal(params, true_q2_edges)`` (a :class:`fitkit.models.base.BinnedSpectrum`,
+the hook the Belle II reinterpretation YAML names): the new-physics B+ -> K+ + invisible branching ratio in
 each true-q^2 bin, a narrow line shared linearly between the two nearest bin centres (so the
 folded efficiency is the linear interpolation of the binned efficiency map).
 

@@ -14,7 +14,7 @@ def test_pull_with_files_present_needs_no_network(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("FITKIT_DATA_MIRROR", raising=False)
     res = CliRunner().invoke(cli, ["data", "pull", "belle2-knunu-2023"])
     assert res.exit_code == 0, res.output
-    assert "4 file(s) verified" in res.output
+    assert "5 file(s) verified" in res.output  # 4 HEPData files + reinterpretation.yaml
 
 
 @pytest.mark.slow

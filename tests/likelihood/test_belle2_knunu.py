@@ -9,13 +9,8 @@ from fitkit.analyses.paper003.light_x import line_templates, scan_light_x
 from fitkit.data.registry import dataset_dir
 from fitkit.inference.profile import as_cost
 from fitkit.inference.template_scan import fit_sm
-from fitkit.likelihood.belle2_knunu import (
-    BR_SM,
-    DATASET,
-    TRUE_Q2_EDGES,
-    Belle2Knunu,
-    sm_true_bin_fractions,
-)
+from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, DATASET, Belle2Knunu
+from fitkit.likelihood.sm_spectra import knunu_q2_fractions
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +20,7 @@ def lk() -> Belle2Knunu:
 
 def test_sm_spectrum_folds_back_to_the_nominal_signal(lk):
     """eps_it * BR_SM * w_t summed over true bins = each bin's SM yield (HTA: minus its underflow)."""
-    y = lk.fold(sm_true_bin_fractions() * BR_SM)[0]
+    y = lk.fold(knunu_q2_fractions(lk.generated_edges) * BR_SM)[0]
     ita = np.array([c.startswith(("A__", "B__")) for c in lk.channel_of_cell])
     assert np.allclose(y[ita], lk.sm_yield[ita], rtol=1e-9)
     assert np.allclose(y[~ita], lk.sm_yield[~ita], rtol=0.02)
@@ -64,8 +59,15 @@ def test_light_x_near_two_gev_matches_003(lk):
     assert b["significance_local"] == pytest.approx(3.6, abs=0.4)
 
 
-def test_true_edges_match_the_maps():
-    assert TRUE_Q2_EDGES.size == 102 and TRUE_Q2_EDGES[-1] == pytest.approx(22.885)
+def test_the_yaml_holds_the_belle2_layout(lk):
+    """reinterpretation.yaml: true-q^2 edges [-1, 0) then 100 bins to 22.885 GeV^2 (HEPData 166082),
+    BR_SM and its error as in fitkit.constants, ITA cells BDT x q^2_rec (q^2_rec fastest), HTA 6 BDT bins."""
+    (edges,) = lk.generated_edges
+    assert np.array_equal(edges, np.concatenate([[-1.0], np.linspace(0.0, 22.885, 101)]))
+    assert lk.config.normalisation.sm_br == BR_SM and lk.config.sm_signal.br_error == BR_SM_ERROR
+    shapes = {name: h.shape for name, h in lk.maps.items()}
+    assert sorted(shapes.values()) == [(1, 3, 101), (3, 3, 101), (6, 101)]
+    assert lk.maps["sgn1_had"].axes[0].name == "BDT" and lk.eps.shape == (18, 101)
 
 
 def test_simplified_card_matches_workspace_counts(lk):

@@ -49,7 +49,7 @@ from fitkit.inference.template_scan import (
     scan_templates,
 )
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
-from fitkit.likelihood.belle2_knunu import NP_SAMPLE, TRUE_Q2_EDGES, Belle2Knunu
+from fitkit.likelihood.belle2_knunu import Belle2Knunu
 from fitkit.likelihood.bknunu_external import as_penalties, constraints, total_chi2
 from fitkit.likelihood.counting import CountingLikelihood, counting_likelihood
 from fitkit.models.base import as_points
@@ -96,7 +96,7 @@ def line_templates(lk: Belle2Knunu, m_x: np.ndarray) -> np.ndarray:
     a line at q^2 = m_X^2) folded through the Belle II maps.
     """
     m_x = np.atleast_1d(np.asarray(m_x, float))
-    return lk.fold(InvisibleX().knunu_signal({"m_X": m_x, "BR_KX": np.ones_like(m_x)}, TRUE_Q2_EDGES))
+    return lk.model_yields(InvisibleX().knunu_signal, {"m_X": m_x, "BR_KX": np.ones_like(m_x)})
 
 
 def templates(lk: Belle2Knunu, masses: np.ndarray, treatment: str = "maps") -> np.ndarray:
@@ -351,7 +351,7 @@ def postfit_histograms(lk: Belle2Knunu, m_x: float) -> dict[str, Any]:
 
     def expected(values: dict[str, float], norm: float) -> np.ndarray:
         x = np.array([values[p] for p in cw.parameters])
-        return cw.expected_data(x[None, :], nominal={NP_SAMPLE: tpl * norm})[0]  # br_np in values is the plain BR
+        return cw.expected_data(x[None, :], nominal={lk.np_sample: tpl * norm})[0]  # br_np in values is the plain BR
 
     out: dict[str, Any] = {}
     h = hist.Hist(axis, storage=hist.storage.Weight())
