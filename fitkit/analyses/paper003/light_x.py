@@ -256,8 +256,9 @@ def light_x_analysis(
     report("look-elsewhere scan", 0, 1)
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
     line = line_templates(lk, masses) * 1e-6
-    z_score, theta0 = score_scan(lk, line)
-    t_obs, j_obs = scan_statistic(lk, line, z_score, theta0)
+    score = score_scan(lk, line)
+    z_score, theta0 = score.z, score.null.values
+    t_obs, j_obs = scan_statistic(lk, line, score)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
     u0 = 1.0
     lee: dict[str, Any] = {
@@ -271,7 +272,7 @@ def light_x_analysis(
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
         report("toys", 0, toys)
-        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers,
+        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, hessian=score.null.hessian, workers=workers,
                        progress=None if progress is None else (lambda done, total: progress("toys", done, total)))
         p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
