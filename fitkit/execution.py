@@ -161,9 +161,11 @@ class Executor:
             return self._client
         env = {k: v for k, v in WORKER_ENV.items() if v is not None}
         with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_ENV.items()}):
-            # scheduler on 127.0.0.1 (LocalCluster's default); no dashboard (":0" listens on all interfaces)
+            # scheduler on 127.0.0.1 (LocalCluster's default); no dashboard, and the scheduler's own
+            # HTTP routes on a free port of 127.0.0.1 (by default 8787 on all interfaces)
             self._cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None, env=env
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None, env=env,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             )
         self._client = Client(self._cluster)
         return self._client

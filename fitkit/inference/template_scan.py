@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -179,13 +180,18 @@ def scan_templates(
     treatment: str = "",
     data: np.ndarray | None = None,
     external: Sequence[External] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> TemplateScan:
-    """Best normalisation, its error and -2 Delta ln L against no signal at each mass (warm starts).
+    """Best normalisation, its error and -2 Delta ln L against no signal at each mass.
 
     ``templates`` (n_masses, n_cells): yields per unit of the normalisation parameter; ``unit`` converts the normalisation parameter
     to the reported normalisation (e.g. 1e-6 for templates per BR = 1e-6). ``external``: chi^2
     terms in the normalisation parameter from other experiments (penalty tuples, or callables chi2(norm, m_X)
     evaluated at each mass; a mass-independent null value chi2(0)).
+
+    Each mass is fitted from the null fit (not from its neighbour), so the masses are independent
+    tasks of :func:`fitkit.execution.map_tasks` (serial or on Dask workers, the same numbers);
+    ``progress(done, n_masses)``.
     """
     masses = np.asarray(masses, float)
     null = fit_template(lk, templates[0], br_free=False, data=data, hesse=False)
@@ -193,15 +199,30 @@ def scan_templates(
         tuples = [e for e in external if not callable(e)]
         ext0 = _penalty_chi2(tuples, 0.0) + float(_callables_chi2([e for e in external if callable(e)], 0.0, None))
         null = ProfileFit(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
-    br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
-    start = dict(null.values)
-    for i in range(masses.size):
-        m_i = float(masses[i])
-        r = fit_template(lk, templates[i], start={**start, lk.norm_parameter: 0.5}, data=data, external=external, m_x=m_i)
-        if not r.valid:
-            r = fit_template(lk, templates[i], start={**null.values, lk.norm_parameter: 1.0}, data=data, external=external, m_x=m_i)
-        br[i], err[i] = r.values[lk.norm_parameter] * unit, r.errors[lk.norm_parameter] * unit
-        dl[i] = null.twice_nll - r.twice_nll
-        start = dict(r.values)
+    from fitkit.execution import map_tasks
+
+    fn = partial(_mass_fit, lk=lk, masses=masses, templates=np.asarray(templates, float), null_values=dict(null.values), data=data, external=tuple(external))
+    fits = np.array(map_tasks(fn, list(range(masses.size)), progress=progress), float).reshape(-1, 3)
+    br, err = fits[:, 0] * unit, fits[:, 1] * unit
+    dl = null.twice_nll - fits[:, 2]
     z = np.sign(br) * np.sqrt(np.clip(dl, 0.0, None))
     return TemplateScan(masses, br, err, dl, z, null.twice_nll, treatment)
+
+
+def _mass_fit(
+    i: int,
+    *,
+    lk: TemplateLikelihood,
+    masses: np.ndarray,
+    templates: np.ndarray,
+    null_values: Mapping[str, float],
+    data: np.ndarray | None,
+    external: Sequence[External],
+) -> tuple[float, float, float]:
+    """(normalisation, its error, -2 ln L) of the free fit at mass ``i``: a pure function of the
+    null fit (its start: the null values with the normalisation at 0.5, then 1.0 if invalid)."""
+    m_i = float(masses[i])
+    r = fit_template(lk, templates[i], start={**null_values, lk.norm_parameter: 0.5}, data=data, external=external, m_x=m_i)
+    if not r.valid:
+        r = fit_template(lk, templates[i], start={**null_values, lk.norm_parameter: 1.0}, data=data, external=external, m_x=m_i)
+    return r.values[lk.norm_parameter], r.errors[lk.norm_parameter], r.twice_nll
