@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["execution_options", "executing"]
+__all__ = ["execution_options", "executing", "check_execution"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +35,19 @@ def execution_options(f: F) -> F:
         help="Run the heavy work on N local Dask worker processes (default: serial).",
     )(f)
     return f
+
+
+def check_execution(workers: int | None, scheduler: str | None) -> None:
+    """Check ``--workers`` / ``--scheduler`` together (not both; Dask installed; the scheduler
+    answers): the first thing a command does, before any computation."""
+    from fitkit.execution import Executor
+
+    ex = Executor(workers, scheduler)
+    try:
+        if scheduler is not None:
+            ex.client()
+    finally:
+        ex.close()
 
 
 @contextmanager

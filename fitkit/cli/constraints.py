@@ -24,7 +24,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from fitkit.cli._execution import executing, execution_options
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._paths import check_output_file
 from fitkit.cli.core import parse_assignments
 from fitkit.constraints import CONSTRAINTS, PARAMETERS, evaluate
@@ -112,6 +112,7 @@ def constraints_cmd(
     workers: int | None, scheduler: str | None,
 ) -> None:
     """Low-energy constraints of 002 sec. 4 at the best fit of NAME or at --at P=V."""
+    check_execution(workers, scheduler)
     names = list(only) or list(CONSTRAINTS)
     for n in names:
         if n not in CONSTRAINTS:

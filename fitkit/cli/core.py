@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fitkit import api
-from fitkit.cli._execution import executing, execution_options
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._paths import check_output_dir, check_output_file, inside
 from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
 from fitkit.errors import InputError
@@ -196,6 +196,7 @@ def scan_cmd(
     workers: int | None, scheduler: str | None,
 ) -> None:
     """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels (MIGRAD scans: --workers / --scheduler)."""
+    check_execution(workers, scheduler)
     problem = api.problem(name)
     free = [p.name for p in problem.free]
     for option, axis in (("--x", x), ("--y", y)):
@@ -318,6 +319,7 @@ def run_cmd(
     ``summary.json`` keeps the entries of fits not run this time; each fit's entry is marked
     ``incomplete`` while it runs, and its older outputs are replaced.
     """
+    check_execution(workers, scheduler)
     from fitkit.data.registry import dataset_dir, load_registry
 
     names = names or tuple(p.stem for p in definition_paths())

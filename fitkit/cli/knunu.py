@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from fitkit.cli._execution import executing, execution_options
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._progress import stage, stages
 from fitkit.errors import InputError
 
@@ -45,6 +45,7 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 @execution_options
 def scan_cmd(points: int, toys: int, seed: int, simplified: bool, output: Path, as_json: bool, workers: int | None, scheduler: str | None) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
+    check_execution(workers, scheduler)
     from fitkit.analyses.paper003.light_x import default_masses, light_x_analysis
     from fitkit.cli._paths import check_output_dir
     from fitkit.data.registry import dataset_dir
