@@ -80,8 +80,8 @@ def scan_cmd(points: int, toys: int, seed: int, simplified: bool, output: Path, 
                    f"{_fmt(b['BR_KX_error'], 1e-6)})e-6  Z_local = {b['significance_local']:.2f}")
     lee = result["lee"]
     if "significance_global" in lee:
-        click.echo(f"global significance ({lee['toys']} toys): {lee['significance_global']:.2f} sigma; "
-                   f"Gross-Vitells: {lee['gross_vitells_significance_global']:.2f} sigma")
+        click.echo(f"global significance ({lee['toys']} toys, seed {lee['seed']}, {lee['cpu_seconds_per_toy']:.3f} s CPU per toy): "
+                   f"{lee['significance_global']:.2f} sigma; Gross-Vitells: {lee['gross_vitells_significance_global']:.2f} sigma")
     else:
         click.echo(f"Gross-Vitells global significance: {lee['gross_vitells_significance_global']:.2f} sigma (no toys)")
     click.echo(f"BR(B->K*X) < {_fmt(result['kstar_limit']['BR_KstarX_UL90_value'], 1e-5)}e-5 (90% CL)")

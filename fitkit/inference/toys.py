@@ -49,6 +49,7 @@ Example:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 from pathlib import Path
@@ -368,11 +369,13 @@ def scan_statistic(
 
 
 class ToyResult(NamedTuple):
-    """Toys of the mass scan: per toy the statistic T (:func:`scan_statistic`) and its mass."""
+    """Toys of the mass scan: per toy the statistic T (:func:`scan_statistic`), its mass and the
+    CPU seconds the toy took (in whichever process ran it)."""
 
     z_max: np.ndarray
     m_best: np.ndarray
     seed: int
+    cpu_seconds: np.ndarray | None = None
 
     def p_value(self, z_obs: float) -> float:
         """Fraction of toys with max_m Z >= z_obs (with the +1 / (n+1) estimator's numerator)."""
@@ -440,6 +443,13 @@ def run_toys(
         toy_statistic, directory=str(directory), masses=np.asarray(masses, float), templates=np.asarray(templates, float),
         seed=seed, n_total=n_toys, theta0=dict(theta0), hessian=hessian,
     )
-    out = map_tasks(fn, list(range(n_toys)), workers=workers, scheduler=scheduler, progress=progress)
-    res = np.array(out, float).reshape(-1, 2)
-    return ToyResult(res[:, 0], res[:, 1], seed)
+    out = map_tasks(partial(_timed, fn), list(range(n_toys)), workers=workers, scheduler=scheduler, progress=progress)
+    res = np.array(out, float).reshape(-1, 3)
+    return ToyResult(res[:, 0], res[:, 1], seed, res[:, 2])
+
+
+def _timed(fn: Callable[[int], tuple[float, float]], i: int) -> tuple[float, float, float]:
+    """``fn(i)`` and the CPU seconds it took (process time of the process that ran it)."""
+    t0 = time.process_time()
+    t, m = fn(i)
+    return t, m, time.process_time() - t0

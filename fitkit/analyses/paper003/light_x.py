@@ -290,6 +290,7 @@ def light_x_analysis(
                 "p_global": p_glob,
                 "significance_global": z_glob,
                 "z_max_toys": res.z_max.tolist(),
+                "cpu_seconds_per_toy": float(np.mean(res.cpu_seconds)) if res.cpu_seconds is not None else None,
                 "gross_vitells_n_up": n_up,
             }
         )
