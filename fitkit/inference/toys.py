@@ -297,12 +297,9 @@ def score_scan(
     z_live = np.where(h_eff > 0, -u / np.sqrt(2.0 * np.where(h_eff > 0, h_eff, 1.0)), 0.0)
     z = np.zeros(nm)
     z[live] = z_live
-    full = np.zeros(nm)
-    full_bt = np.zeros((nm, null.free.size))
-    u_all, bb_all = full.copy(), full.copy()
-    u_all[live], bb_all[live] = u * scale[live], h_bb * scale[live] ** 2
-    full_bt[live] = h_bt * scale[live, None]
-    return ScoreScan(z, null, u_all, full_bt, bb_all)
+    u_all, bb_all, bt_all = np.zeros(nm), np.zeros(nm), np.zeros((nm, null.free.size))
+    u_all[live], bb_all[live], bt_all[live] = u * scale[live], h_bb * scale[live] ** 2, h_bt * scale[live, None]
+    return ScoreScan(z, null, u_all, bt_all, bb_all)
 
 
 def lr_significance(
@@ -318,20 +315,23 @@ def lr_significance(
     """Signed sqrt(-2 Delta ln L) between the fits with BR free and BR = 0 at mass index ``j``.
 
     The fit with BR free starts from the null fit with BR at each of :data:`ALT_STARTS` and keeps
-    the lowest minimum; the first Newton step uses the Hessian of the score scan.
+    the lowest minimum; the first Newton step from BR = 0 uses the Hessian of the score scan (when
+    no parameter of the null fit sits at a bound; the free set is the same then).
     """
     null = score.null
     cost = lk.signal_cost(np.asarray(templates[j], float), data=data, aux=aux, mu_centre=mu_centre)
     lim = _bounds(cost, lk.limits())
     ib = cost.index[NP_NORM]
-    free = np.sort(np.append(null.free, ib))
-    order = np.argsort(np.append(null.free, ib))  # positions in (null.free, BR) of the sorted indices
-    n = null.free.size
-    h = np.zeros((n + 1, n + 1))
-    h[:n, :n] = null.hessian
-    h[:n, n] = h[n, :n] = score.h_bt[j]
-    h[n, n] = score.h_bb[j]
-    h = h[np.ix_(order, order)]
+    free = np.flatnonzero(~np.asarray(cost.fixed, bool))
+    h: np.ndarray | None = None
+    if np.array_equal(np.sort(np.append(null.free, ib)), free):
+        order = np.argsort(np.append(null.free, ib))  # positions in (null.free, BR) of the sorted indices
+        n = null.free.size
+        h = np.zeros((n + 1, n + 1))
+        h[:n, :n] = null.hessian
+        h[:n, n] = h[n, :n] = score.h_bt[j]
+        h[n, n] = score.h_bb[j]
+        h = h[np.ix_(order, order)]
     best_f, best_b = np.inf, 0.0
     for b0 in ALT_STARTS:
         x0 = null.x.copy()
