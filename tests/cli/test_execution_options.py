@@ -32,3 +32,19 @@ def test_bad_execution_options_stop_before_any_computation(workdir, capsys, argv
 
 def test_toys_need_the_published_likelihood(workdir, capsys):
     fails(["knunu", "scan", "--simplified", "--toys", "3"], capsys, "--toys", "published")
+
+
+@pytest.mark.slow
+def test_run_on_two_workers_writes_the_serial_numbers(workdir, capsys):
+    """``fitkit run --workers 2``: the fits run as Dask tasks, the results are the serial ones."""
+    import json
+
+    from tests.cli.conftest import run_cli
+
+    names = ["bsll-sm-muon", "bsll-sm"]
+    summaries = []
+    for extra, out in (([], "serial"), (["--workers", "2"], "dask")):
+        code, _, err = run_cli(["run", *names, "--no-scans", "--no-reproduce", "--output", out, *extra], capsys)
+        assert code == 0, err
+        summaries.append({e["name"]: e["chi2_min"] for e in json.loads((workdir / out / "summary.json").read_text())})
+    assert summaries[0] == summaries[1] and set(summaries[0]) == set(names)
