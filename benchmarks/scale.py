@@ -85,7 +85,7 @@ def _toys(n_toys: int) -> tuple[Callable[[int], Any], list[int]]:
     directory = str(dataset_dir("belle2-knunu-2023"))
     lk = _likelihood(directory)
     masses = default_masses(100)
-    tpl = line_templates(lk, masses) * 1e-6
+    tpl = line_templates(lk, masses)
     score = score_scan(lk, tpl)
     fn = partial(toy_statistic, directory=directory, masses=masses, templates=tpl, seed=20231124, n_total=n_toys,
                  theta0=score.null.values, hessian=score.null.hessian)

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from fitkit.errors import InputError
-from fitkit.execution import CHUNKS_PER_WORKER, chunk_bounds, check_scheduler, check_workers, map_tasks, session
+from fitkit.execution import (
+    CHUNKS_PER_WORKER,
+    check_scheduler,
+    check_workers,
+    chunk_bounds,
+    map_tasks,
+    session,
+)
 
 
 def _noisy_sum(i: int, *, scale: float) -> float:

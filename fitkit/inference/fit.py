@@ -35,7 +35,7 @@ from scipy import ndimage, stats
 
 from fitkit.fitdef import FitProblem
 from fitkit.inference.results import FitResult, Minimum, ParameterResult
-from fitkit.likelihood.hooks import Batched, WithExtras, WithObservables
+from fitkit.likelihood.hooks import Batched, PoissonTerm, SaturatedTerm, WithExtras, WithObservables
 
 __all__ = ["fit", "evaluate", "batch_cost", "minimize", "grid_axes", "significance_from_delta_chi2"]
 
@@ -51,10 +51,10 @@ AT_BOUND_TOL: float = 1e-4
 
 def goodness_of_fit(costs: Sequence[object]) -> str:
     """How chi2_min of a sum of terms can be read (module docstring): ``chi2``, ``saturated`` or ``none``."""
-    poisson = [c for c in costs if getattr(c, "poisson", False)]
+    poisson = [c for c in costs if isinstance(c, PoissonTerm) and c.poisson]
     if not poisson:
         return "chi2"
-    if all(getattr(c, "saturated", False) for c in poisson):
+    if all(isinstance(c, SaturatedTerm) and c.saturated for c in poisson):
         return "saturated"
     return "none"
 

@@ -33,6 +33,8 @@ import numpy as np
 from iminuit import Minuit
 from iminuit.cost import Cost
 
+from fitkit.likelihood.hooks import PoissonTerm, WithProfiledExtras
+
 __all__ = ["NuisanceCost", "Profilable", "ProfileFit", "ProfiledCost", "fit_nuisances", "make_minuit", "as_cost"]
 
 
@@ -264,7 +266,7 @@ class ProfiledCost(Cost):
     def __init__(self, term: Profilable) -> None:
         self.term = term
         self.names = list(term.exposed)
-        self.poisson = bool(getattr(term, "poisson", False))
+        self.poisson = isinstance(term, PoissonTerm) and bool(term.poisson)
         self._warm: dict[str, float] | None = None
         super().__init__({n: None for n in self.names}, 0)
 
@@ -297,10 +299,9 @@ class ProfiledCost(Cost):
 
     def extras(self, point: Mapping[str, float]) -> dict[str, Any]:
         """The term's own numbers for ``fitkit fit --json`` (it may evaluate the profile)."""
-        extras = getattr(self.term, "extras", None)
-        if extras is None:
+        if not isinstance(self.term, WithProfiledExtras):
             return {}
-        return dict(extras(point, lambda values: self.at(values).twice_nll))
+        return dict(self.term.extras(point, lambda values: self.at(values).twice_nll))
 
 
 def as_cost(term: Any) -> Any:

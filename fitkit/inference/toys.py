@@ -39,7 +39,7 @@ full step after convergence, so the minimum is reached to rounding (a Newton dec
 ``NEWTON_TOL``) whatever the start. A fit that does not converge in ``NEWTON_MAX_STEPS`` steps
 (the cheap fallback) is moved by MIGRAD with the gradient only (strategy 0, no Hessian seed) and
 finished by the same Newton steps. The fits with BR free start from a fixed set of BR values
-(:data:`ALT_STARTS`: the profile Newton step from BR = 0, and BR = +1, -1 in template units) and
+(:data:`ALT_STARTS`: the profile Newton step from BR = 0, and BR = +1, -1 in Minuit's unit) and
 keep the lowest minimum.
 
 Example:
@@ -58,6 +58,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from fitkit.inference.profile import NuisanceCost, _positive_definite, fit_nuisances
+from fitkit.inference.template_scan import normalisation_unit
 from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, NP_NORM, NP_SAMPLE, Belle2Knunu
 
 __all__ = [
@@ -80,7 +81,7 @@ __all__ = [
 #: Score significance above which the likelihood ratio replaces it, and how many peaks are refitted.
 Z_REFINE: float = 2.5
 TOP_PEAKS: int = 3
-#: Starts of the fits with BR free, in template units (None: the profile Newton step from BR = 0).
+#: Starts of the fits with BR free, in Minuit's unit of BR (None: the profile Newton step from BR = 0).
 ALT_STARTS: tuple[float | None, ...] = (None, 1.0, -1.0)
 #: Newton decrement g.H^-1.g of -2 ln L below which a fit has converged (then one more full step).
 NEWTON_TOL: float = 1e-10
@@ -218,8 +219,9 @@ class NullFit(NamedTuple):
 class ScoreScan(NamedTuple):
     """Z(m) of the score scan (module docstring) and what the likelihood-ratio fits reuse.
 
-    ``u``, ``h_bt``, ``h_bb``: d(-2 ln L)/dBR, d2/dBR dtheta (n_masses, n_free) and d2/dBR2 at the
-    null fit, in the templates' own units of BR.
+    ``u``, ``h_bt``, ``h_bb``: d(-2 ln L)/dn, d2/dn dtheta (n_masses, n_free) and d2/dn2 at the
+    null fit, n = BR / ``unit`` the normalisation in Minuit's unit
+    (:func:`fitkit.inference.template_scan.normalisation_unit` of all the templates).
     """
 
     z: np.ndarray
@@ -227,6 +229,7 @@ class ScoreScan(NamedTuple):
     u: np.ndarray
     h_bt: np.ndarray
     h_bb: np.ndarray
+    unit: float
 
 
 def fit_null(
@@ -272,24 +275,25 @@ def score_scan(
 ) -> ScoreScan:
     """Signed score significance Z(m) for yield templates (n_masses, n_cells) per unit BR (module docstring)."""
     cw = lk.workspace
-    templates = np.asarray(templates, float)
+    unit = normalisation_unit(templates)
+    templates = np.asarray(templates, float) * unit
     null = fit_null(lk, templates.shape[1], data=data, aux=aux, mu_centre=mu_centre, start=start, hessian=hessian)
     nm = templates.shape[0]
     scale = np.max(np.abs(templates), axis=1)
     live = scale > 0
-    unit = templates[live] / scale[live, None]  # largest cell: one event
+    shapes = templates[live] / scale[live, None]  # largest cell: one event
     x = null.x.copy()
     x[cw.index[NP_NORM]] = 1.0
     n_obs = cw.data if data is None else np.asarray(data, float)
     zero_row = {NP_SAMPLE: np.zeros((1, templates.shape[1]))}
-    pts = np.repeat(x[None, :], unit.shape[0], axis=0)
+    pts = np.repeat(x[None, :], shapes.shape[0], axis=0)
     lam0 = cw.expected_data(x[None, :], nominal=zero_row)[0]
     eps = _EPS_TEMPLATE
-    dlam = (cw.expected_data(pts, nominal={NP_SAMPLE: eps * unit}) - lam0) / eps  # (n_live, B), linear in BR
+    dlam = (cw.expected_data(pts, nominal={NP_SAMPLE: eps * shapes}) - lam0) / eps  # (n_live, B), linear in BR
     u = 2.0 * np.sum((1.0 - n_obs / lam0) * dlam, axis=1)
     h_bb = 2.0 * np.sum(n_obs * dlam**2 / lam0**2, axis=1)
-    g_plus = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: eps * unit})[1]
-    g_minus = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: -eps * unit})[1]
+    g_plus = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: eps * shapes})[1]
+    g_minus = cw.nll_and_grad(pts, data=data, aux=aux, nominal={NP_SAMPLE: -eps * shapes})[1]
     assert g_plus is not None and g_minus is not None  # grad=True
     h_bt = (g_plus - g_minus)[:, null.free] / eps  # 2 x central difference of -ln L's gradient
     sol = np.linalg.solve(null.hessian, h_bt.T)  # (n_free, n_live)
@@ -299,7 +303,7 @@ def score_scan(
     z[live] = z_live
     u_all, bb_all, bt_all = np.zeros(nm), np.zeros(nm), np.zeros((nm, null.free.size))
     u_all[live], bb_all[live], bt_all[live] = u * scale[live], h_bb * scale[live] ** 2, h_bt * scale[live, None]
-    return ScoreScan(z, null, u_all, bt_all, bb_all)
+    return ScoreScan(z, null, u_all, bt_all, bb_all, unit)
 
 
 def lr_significance(
@@ -319,7 +323,7 @@ def lr_significance(
     no parameter of the null fit sits at a bound; the free set is the same then).
     """
     null = score.null
-    cost = lk.signal_cost(np.asarray(templates[j], float), data=data, aux=aux, mu_centre=mu_centre)
+    cost = lk.signal_cost(np.asarray(templates[j], float) * score.unit, data=data, aux=aux, mu_centre=mu_centre)
     lim = _bounds(cost, lk.limits())
     ib = cost.index[NP_NORM]
     free = np.flatnonzero(~np.asarray(cost.fixed, bool))
@@ -408,7 +412,7 @@ def toy_statistic(
 ) -> tuple[float, float]:
     """(T, m_best) of toy ``i`` of ``n_total`` spawned from ``seed``. A pure function of its arguments.
 
-    ``templates`` (n_masses, n_cells): the signal yields per unit of the normalisation at ``masses``;
+    ``templates`` (n_masses, n_cells): the signal yields per unit BR at ``masses``;
     ``hessian``: the data fit's (first Newton step of the toy's null fit).
     """
     lk = _likelihood(directory)

@@ -54,6 +54,7 @@ from iminuit.cost import Cost
 from scipy.special import gammaln
 
 from fitkit.errors import InputError
+from fitkit.likelihood.penalty import asymmetric_gaussian
 from fitkit.likelihood.workspace import load_workspace
 
 __all__ = [
@@ -645,10 +646,7 @@ def _penalty_table(
 def _penalty_terms(x: np.ndarray, pen: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """chi^2 contributions, their first and second derivatives in the penalised parameters."""
     idx, mean, lo, hi = pen
-    d = x[idx] - mean
-    sig = np.where(d > 0, hi, lo)
-    w = np.where(np.isfinite(sig), 1.0 / np.where(np.isfinite(sig), sig, 1.0) ** 2, 0.0)
-    return w * d * d, 2.0 * w * d, 2.0 * w
+    return asymmetric_gaussian(x[idx], mean, lo, hi)
 
 
 class WorkspaceCost(Cost):

@@ -39,7 +39,7 @@ def test_gross_vitells_limits():
 def test_score_scan_tracks_the_likelihood_ratio(lk):
     """Near the Belle II excess the score Z and the profile LRT Z agree to ~10 %."""
     masses = np.array([1.0, 2.1, 3.5])
-    z = score_scan(lk, line_templates(lk, masses) * 1e-6).z
+    z = score_scan(lk, line_templates(lk, masses)).z
     lrt = scan_light_x(lk, masses).z_local
     assert np.allclose(z, lrt, rtol=0.15, atol=0.1)
 
@@ -48,7 +48,7 @@ def test_score_scan_tracks_the_likelihood_ratio(lk):
 def test_serial_one_and_two_workers_give_the_same_toys(lk):
     """The statistic of a toy depends on its seed only: serial == 1 worker == 2 workers."""
     masses = np.linspace(0.5, 4.5, 9)
-    tpl = line_templates(lk, masses) * 1e-6
+    tpl = line_templates(lk, masses)
     score = score_scan(lk, tpl)
     theta0, h0 = score.null.values, score.null.hessian
     serial = run_toys(DIR, masses, tpl, theta0, n_toys=4, seed=11, hessian=h0)
@@ -65,7 +65,7 @@ def full_scan(lk):
     from fitkit.analyses.paper003.light_x import default_masses
 
     masses = default_masses(100)
-    tpl = line_templates(lk, masses) * 1e-6
+    tpl = line_templates(lk, masses)
     return masses, tpl, score_scan(lk, tpl)
 
 
@@ -102,7 +102,7 @@ def test_a_template_of_zeros_has_no_score(full_scan):
 def test_scan_statistic_is_the_likelihood_ratio_at_the_excess(lk):
     """On the data the score overshoots (3.98 sigma); T is the profile LRT of the scan (3.63 sigma)."""
     masses = np.linspace(1.5, 2.7, 13)
-    templates = line_templates(lk, masses) * 1e-6
+    templates = line_templates(lk, masses)
     score = score_scan(lk, templates)
     z = score.z
     t, j = scan_statistic(lk, templates, score)
