@@ -42,10 +42,8 @@ def _timed_map(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int | No
     with session(workers=workers) as ex:
         t0 = time.perf_counter()
         if ex.parallel:
-            from fitkit.execution import _run_chunk
-
             # start-up: the cluster, then the first task on every worker (imports, likelihood caches)
-            ex.client().run(_run_chunk, fn, list(tasks[:1]))
+            ex.client().run(fn, tasks[0])
         t1 = time.perf_counter()
         out = ex.map(fn, tasks)
         t2 = time.perf_counter()
@@ -80,10 +78,11 @@ def _report(label: str, n: int, runs: dict[str, tuple[list[Any], float, float]],
 def _toys(n_toys: int) -> tuple[Callable[[int], Any], list[int]]:
     from fitkit.analyses.paper003.light_x import default_masses, line_templates
     from fitkit.data.registry import dataset_dir
-    from fitkit.inference.toys import _likelihood, score_scan, toy_statistic
+    from fitkit.inference.toys import score_scan, toy_statistic
+    from fitkit.likelihood.belle2_knunu import Belle2Knunu
 
     directory = str(dataset_dir("belle2-knunu-2023"))
-    lk = _likelihood(directory)
+    lk = Belle2Knunu(dataset_dir("belle2-knunu-2023"))
     masses = default_masses(100)
     tpl = line_templates(lk, masses)
     score = score_scan(lk, tpl)

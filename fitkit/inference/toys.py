@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from fitkit.inference.profile import NuisanceCost, _positive_definite, fit_nuisances
+from fitkit.inference.profile import NuisanceCost, fit_nuisances, positive_definite
 from fitkit.inference.template_scan import normalisation_unit
 from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, NP_NORM, NP_SAMPLE, Belle2Knunu
 
@@ -141,7 +141,7 @@ def newton_minimum(
         move = np.flatnonzero(~held)
         if h_free is None:
             h_free, fresh = cost.hessian(x, free), True
-        step = np.linalg.solve(_positive_definite(h_free[np.ix_(move, move)]), g[move])
+        step = np.linalg.solve(positive_definite(h_free[np.ix_(move, move)]), g[move])
         decrement = float(g[move] @ step)
         if decrement < NEWTON_TOL and not fresh:
             h_free = None  # converged with an old matrix: the last step with the exact one
