@@ -7,7 +7,8 @@ Run: ``python benchmarks/scale.py [--toys 100] [--grid 12 6]``. Everything goes 
 - scan: the 2D profile of darkz-A in (M_ZD, eps_Z) on a ``--grid`` NX x NY grid with MIGRAD over eps
   at every point, one task per row of NY warm-started points.
 
-For each, it prints the wall time of the serial run and of the runs on 1 and 2 workers (the local
+For each, it prints the wall time (and the mean CPU time per task, in the process that ran it:
+the same in every mode unless the workers' environment costs CPU) of the serial run and of the runs on 1 and 2 workers (the local
 cluster started and the first task run once on every worker beforehand, to load the imports and
 the likelihood: that start-up time is printed apart), seconds per task, whether the
 numbers are identical, and the speed-ups. Then it extrapolates to 64 workers with the model
@@ -35,8 +36,16 @@ import numpy as np
 N_EXTRAPOLATE = 64
 
 
-def _timed_map(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int | None) -> tuple[list[Any], float, float]:
-    """(results, start-up seconds, wall seconds of the map) serially (workers None) or on a local cluster."""
+def _cpu_timed(fn: Callable[[Any], Any], task: Any) -> tuple[Any, float]:
+    """``fn(task)`` and the CPU seconds it took in the process that ran it."""
+    t0 = time.process_time()
+    out = fn(task)
+    return out, time.process_time() - t0
+
+
+def _timed_map(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int | None) -> tuple[list[Any], float, float, float]:
+    """(results, start-up seconds, wall seconds of the map, mean CPU seconds per task) serially
+    (workers None) or on a local cluster."""
     from fitkit.execution import session
 
     with session(workers=workers) as ex:
@@ -45,9 +54,9 @@ def _timed_map(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int | No
             # start-up: the cluster, then the first task on every worker (imports, likelihood caches)
             ex.client().run(fn, tasks[0])
         t1 = time.perf_counter()
-        out = ex.map(fn, tasks)
+        out = ex.map(partial(_cpu_timed, fn), tasks)
         t2 = time.perf_counter()
-    return out, t1 - t0, t2 - t1
+    return [r for r, _ in out], t1 - t0, t2 - t1, float(np.mean([c for _, c in out]))
 
 
 def _model(n: int, n_workers: int, t_task: float, t_over: float, t_start: float) -> float:
@@ -56,11 +65,11 @@ def _model(n: int, n_workers: int, t_task: float, t_over: float, t_start: float)
     return n * t_task / t_n
 
 
-def _report(label: str, n: int, runs: dict[str, tuple[list[Any], float, float]], n_big: int) -> float:
+def _report(label: str, n: int, runs: dict[str, tuple[list[Any], float, float, float]], n_big: int) -> float:
     serial, one, two = runs["serial"], runs["1 worker"], runs["2 workers"]
-    for name, (_, t_start, wall) in runs.items():
+    for name, (_, t_start, wall, cpu) in runs.items():
         extra = f" (cluster start-up {t_start:.2f} s, not included)" if name != "serial" else ""
-        print(f"{label}: {name:>9}: {wall:8.2f} s wall, {wall / n:.3f} s per task{extra}")
+        print(f"{label}: {name:>9}: {wall:8.2f} s wall, {wall / n:.3f} s per task, {cpu:.3f} s CPU per task{extra}")
     same = all(np.array_equal(np.asarray(serial[0], dtype=object), np.asarray(r[0], dtype=object)) for r in (one, two))
     close = all(np.allclose(np.asarray(serial[0], float), np.asarray(r[0], float), rtol=0, atol=1e-10, equal_nan=True) for r in (one, two))
     print(f"{label}: serial == 1 worker == 2 workers: bit-identical {same}, within 1e-10 {close}")
@@ -115,8 +124,8 @@ def main() -> None:
     ):
         runs = {}
         for name, workers in (("serial", None), ("1 worker", 1), ("2 workers", 2)):
-            out, t_start, wall = _timed_map(fn, tasks, workers)
-            runs[name] = (flatten(out), t_start, wall)
+            out, t_start, wall, cpu = _timed_map(fn, tasks, workers)
+            runs[name] = (flatten(out), t_start, wall, cpu)
         speedups.append(_report(label, len(tasks), runs, n_big))
     print(f"dask_speedup_2_workers: {min(speedups):.2f}")
 
