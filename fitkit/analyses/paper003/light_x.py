@@ -238,7 +238,7 @@ def light_x_analysis(
     for t in treatments:
         report(f"m_X scan ({t})", 0, len(masses))
         t_ext: Sequence[External] = k_external if t == "combined" else as_penalties(constraints("K")) if t == "combined-published" else ()
-        scans[t] = scan_light_x(lk, masses, external=t_ext, treatment=t, progress=partial(_stage_progress, report, f"m_X scan ({t})"))
+        scans[t] = scan_light_x(lk, masses, external=t_ext, treatment=t, progress=partial(report, f"m_X scan ({t})"))
         report(f"m_X scan ({t})", len(masses), len(masses))
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
     main = scans.get("maps") or next(iter(scans.values()))
@@ -307,10 +307,6 @@ def light_x_analysis(
     lee["gross_vitells_significance_global"] = z_from_p(lee["gross_vitells_p_global"])
     out["lee"] = lee
     return out
-
-
-def _stage_progress(report: Callable[[str, int, int], None], stage: str, done: int, total: int) -> None:
-    report(stage, done, total)
 
 
 def _kstar_chi2(ks_count: CountingLikelihood, m_x: float):
