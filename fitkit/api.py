@@ -46,10 +46,10 @@ def scan_named(
     method: str = "grid",
     profile_points: int = 12,
     progress: Callable[[int, int], None] | None = None,
+    chi2_min: float | None = None,
 ) -> ScanResult:
-    """Profile scan of a fit in ``x`` (and ``y``) relative to the fit's global minimum."""
+    """Profile scan of a fit in ``x`` (and ``y``) relative to the fit's global minimum
+    (``chi2_min`` if the caller has the fit already, else :func:`fit_named`)."""
     p = problem(name)
-    best = fit_named(name)
-    return profile_scan(
-        p, x, y, points=points, method=method, profile_points=profile_points, chi2_min=best.chi2_min, progress=progress
-    )
+    ref = fit_named(name).chi2_min if chi2_min is None else chi2_min
+    return profile_scan(p, x, y, points=points, method=method, profile_points=profile_points, chi2_min=ref, progress=progress)

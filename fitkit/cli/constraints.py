@@ -24,6 +24,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._paths import check_output_file
 from fitkit.cli.core import parse_assignments
 from fitkit.constraints import CONSTRAINTS, PARAMETERS, evaluate
@@ -105,10 +106,13 @@ def _table(case: str, point: dict[str, float], rows: list[dict], where: str) -> 
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, help="Also draw the excluded regions on a plane (PNG).")
 @click.option("--plane", nargs=2, default=("M_ZD", "g_mu"), show_default=True, metavar="X Y", help="Parameters of the --plot plane.")
 @click.option("--with-scan", is_flag=True, help="Draw the allowed regions of a profile scan of fit NAME under the exclusions.")
+@execution_options
 def constraints_cmd(
-    name: str, at: tuple[str, ...], only: tuple[str, ...], as_json: bool, plot: str | None, plane: tuple[str, str], with_scan: bool
+    name: str, at: tuple[str, ...], only: tuple[str, ...], as_json: bool, plot: str | None, plane: tuple[str, str], with_scan: bool,
+    workers: int | None, scheduler: str | None,
 ) -> None:
     """Low-energy constraints of 002 sec. 4 at the best fit of NAME or at --at P=V."""
+    check_execution(workers, scheduler)
     names = list(only) or list(CONSTRAINTS)
     for n in names:
         if n not in CONSTRAINTS:
@@ -126,29 +130,37 @@ def constraints_cmd(
         if r["applies"] and not np.isfinite(r["prediction"]):
             raise ResultError(f"constraints {name}: the prediction of {r['name']} is not a finite number ({r['prediction']}) at {point}")
     if plot:
-        from fitkit.plotting.constraints import plot_exclusions
-
-        x, y = plane
-        ranges = dict(_RANGES)
-        scan = None
-        if with_scan:
-            from fitkit import api
-
-            scan = api.scan_named(name, x, y, points=(40, 30))
-            sx, sy = np.asarray(scan.x_values), np.abs(np.asarray(scan.y_values))
-            ranges[x] = (max(float(sx.min()), 1e-4), float(sx.max()))
-            ranges[y] = (max(float(sy[sy > 0].min()), 1e-6), float(sy.max()))
-        grid = {p: np.geomspace(*ranges[p], 60) for p in plane}
-        fixed = {k: abs(v) if k == "g_mu" else v for k, v in point.items() if k not in plane}
-        emap = exclusion_maps(case, x, grid[x], y, grid[y], fixed=fixed, names=names)  # type: ignore[arg-type]
-        plot_exclusions(emap, plot, scan=scan, best={k: abs(v) for k, v in point.items()}, paper_best=PAPER_BEST_FITS[case],
-                        best_label="--at point" if where == "--at" else "best fit (fitkit)")
+        with executing(workers, scheduler):  # the maps: one task per constraint
+            _plot_maps(name, case, point, where, names, plot, plane, with_scan)
     if as_json:
         click.echo(json.dumps({"name": name, "case": case, "source": where, "point": point, "constraints": rows}, indent=2))
     else:
         click.echo(_table(case, point, rows, where))
     if plot:
         click.echo(f"written: {plot}", err=as_json)
+
+
+def _plot_maps(
+    name: str, case: str, point: dict[str, float], where: str, names: list[str], plot: str, plane: tuple[str, str], with_scan: bool
+) -> None:
+    """The --plot of ``fitkit constraints``: exclusion maps on ``plane`` (and the scan of fit NAME)."""
+    from fitkit.plotting.constraints import plot_exclusions
+
+    x, y = plane
+    ranges = dict(_RANGES)
+    scan = None
+    if with_scan:
+        from fitkit import api
+
+        scan = api.scan_named(name, x, y, points=(40, 30))
+        sx, sy = np.asarray(scan.x_values), np.abs(np.asarray(scan.y_values))
+        ranges[x] = (max(float(sx.min()), 1e-4), float(sx.max()))
+        ranges[y] = (max(float(sy[sy > 0].min()), 1e-6), float(sy.max()))
+    grid = {p: np.geomspace(*ranges[p], 60) for p in plane}
+    fixed = {k: abs(v) if k == "g_mu" else v for k, v in point.items() if k not in plane}
+    emap = exclusion_maps(case, x, grid[x], y, grid[y], fixed=fixed, names=names)  # type: ignore[arg-type]
+    plot_exclusions(emap, plot, scan=scan, best={k: abs(v) for k, v in point.items()}, paper_best=PAPER_BEST_FITS[case],
+                    best_label="--at point" if where == "--at" else "best fit (fitkit)")
 
 
 @click.command("constraints-table")

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fitkit import api
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._paths import check_output_dir, check_output_file, inside
 from fitkit.cli._progress import elapsed, progress_bar, stage, stage_line
 from fitkit.errors import InputError
@@ -189,8 +190,13 @@ def chi2_cmd(name: str, at: tuple[str, ...], as_json: bool) -> None:
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG of the regions.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--root", "root", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write Delta chi^2 as a TH1/TH2 (uproot).")
-def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool, root: Path | None) -> None:
-    """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels."""
+@execution_options
+def scan_cmd(
+    name: str, x: str, y: str | None, points: tuple[int, ...], method: str, plot: str | None, as_json: bool, root: Path | None,
+    workers: int | None, scheduler: str | None,
+) -> None:
+    """Profile scan of fit NAME in x (and y) with 1/2/3 sigma levels (MIGRAD scans: --workers / --scheduler)."""
+    check_execution(workers, scheduler)
     problem = api.problem(name)
     free = [p.name for p in problem.free]
     for option, axis in (("--x", x), ("--y", y)):
@@ -205,7 +211,7 @@ def scan_cmd(name: str, x: str, y: str | None, points: tuple[int, ...], method: 
     if root is not None and root.suffix != ".root":
         raise InputError("the output must end in .root", file=str(root), field="--root")
     label = x if y is None else f"{x} x {y}"
-    with progress_bar(f"scan {name} {label}") as bar:
+    with executing(workers, scheduler), progress_bar(f"scan {name} {label}") as bar:
         scan = api.scan_named(name, x, y, points=points, method=method, progress=bar)
     scan.check_finite()
     if plot:
@@ -260,14 +266,14 @@ def _write_summary(path: Path, summary: dict[str, dict[str, object]]) -> None:
     write_json_atomic(path, [summary[k] for k in sorted(summary)])
 
 
-def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]:
-    """Fit one definition, make its scans and plots, write them under ``output/name/``."""
+def run_one(name: str, output: Path, *, scans: bool = True, result: FitResult | None = None) -> dict[str, object]:
+    """Fit one definition (unless its ``result`` is given), make its scans and plots, write them under ``output/name/``."""
     from fitkit.plotting import plot_pulls
     from fitkit.plotting.figures import scan_figure
 
     defn = load_definition(name)
     outdir = inside(output, output / check_fit_name(name), field="NAMES")
-    result = _fit_with_bar(name)
+    result = _fit_with_bar(name) if result is None else result
     result.check_finite()
     _remove_stale(outdir)
     write_json_atomic(outdir / "fit.json", result.to_dict())
@@ -279,7 +285,10 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
         for spec in defn.scans:
             label = spec.x if spec.y is None else f"{spec.x}_{spec.y}"
             with progress_bar(f"scan {name} {label}") as bar:
-                scan = api.scan_named(name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar)
+                scan = api.scan_named(
+                    name, spec.x, spec.y, points=spec.points, method=spec.method, profile_points=spec.profile_points, progress=bar,
+                    chi2_min=result.chi2_min,
+                )
             scan.check_finite()
             write_json_atomic(outdir / f"scan_{label}.json", scan.to_dict())
             files.append(str(outdir / f"scan_{label}.json"))
@@ -296,13 +305,21 @@ def run_one(name: str, output: Path, *, scans: bool = True) -> dict[str, object]
 @_TOYS_OPTION
 @click.option("--compare", "compare", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A previous run's results folder: also write compare.md/.html (what changed).")
-def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool, toys_result: Path | None, compare: Path | None) -> None:
+@execution_options
+def run_cmd(
+    names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: bool, toys_result: Path | None, compare: Path | None,
+    workers: int | None, scheduler: str | None,
+) -> None:
     """Run all fits in likelihoods/ (or NAMES): results, plots, the reproduction report and
     ``index.html`` (the front page) in results/; with ``--compare OLD`` also what changed since OLD.
+
+    With ``--workers N`` / ``--scheduler ADDRESS`` the fits run as parallel tasks first (one per
+    definition), then the MIGRAD scans and constraint maps are spread over the same workers.
 
     ``summary.json`` keeps the entries of fits not run this time; each fit's entry is marked
     ``incomplete`` while it runs, and its older outputs are replaced.
     """
+    check_execution(workers, scheduler)
     from fitkit.data.registry import dataset_dir, load_registry
 
     names = names or tuple(p.stem for p in definition_paths())
@@ -325,17 +342,8 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
     _remove_temporaries(output)
     t_run = time.perf_counter()
     stage_line(f"run: {len(names)} fit{'s' if len(names) != 1 else ''} ({', '.join(names)}), results in {output}/")
-    for i, n in enumerate(names, start=1):
-        t0 = time.perf_counter()
-        stage_line(f"fit {i} of {len(names)}: {n}")
-        summary[n] = {"name": n, "status": "incomplete"}
-        _write_summary(summary_path, summary)
-        entry = run_one(n, output, scans=not no_scans)
-        summary[n] = {**entry, "status": "complete"}
-        _write_summary(summary_path, summary)
-        click.echo(f"{n}: chi2_min = {entry['chi2_min']:.3f}, chi2_SM = {entry['chi2_sm']:.3f}")
-        click.echo(f"written: {', '.join(entry['files'])}")  # type: ignore[arg-type]
-        stage_line(f"fit {i} of {len(names)}: {n} done in {elapsed(time.perf_counter() - t0)}")
+    with executing(workers, scheduler):
+        _run_fits(names, output, summary, summary_path, scans=not no_scans, parallel=workers is not None or scheduler is not None)
     click.echo(f"written: {summary_path}")
     if not no_reproduce:
         rows = _rows(None, toys=toys)
@@ -349,6 +357,32 @@ def run_cmd(names: tuple[str, ...], output: Path, no_scans: bool, no_reproduce: 
 
     click.echo(f"front page: {write_index(output)}")
     stage_line(f"run: finished in {elapsed(time.perf_counter() - t_run)}; results in {output}/")
+
+
+def _fit_task(name: str) -> FitResult:
+    """The fit of one definition (a task of fitkit.execution: the same result on any worker)."""
+    return api.fit_named(name)
+
+
+def _run_fits(names: tuple[str, ...], output: Path, summary: dict[str, dict[str, object]], summary_path: Path, *, scans: bool, parallel: bool) -> None:
+    """Fit, scan and plot ``names`` one after the other; with Dask (``parallel``) the fits run first as parallel tasks."""
+    results: dict[str, FitResult] = {}
+    if parallel and len(names) > 1:
+        from fitkit.execution import map_tasks
+
+        with progress_bar(f"fits of {len(names)} definitions", unit="fits") as bar:
+            results = dict(zip(names, map_tasks(_fit_task, list(names), progress=bar)))
+    for i, n in enumerate(names, start=1):
+        t0 = time.perf_counter()
+        stage_line(f"fit {i} of {len(names)}: {n}")
+        summary[n] = {"name": n, "status": "incomplete"}
+        _write_summary(summary_path, summary)
+        entry = run_one(n, output, scans=scans, result=results.get(n))
+        summary[n] = {**entry, "status": "complete"}
+        _write_summary(summary_path, summary)
+        click.echo(f"{n}: chi2_min = {entry['chi2_min']:.3f}, chi2_SM = {entry['chi2_sm']:.3f}")
+        click.echo(f"written: {', '.join(entry['files'])}")  # type: ignore[arg-type]
+        stage_line(f"fit {i} of {len(names)}: {n} done in {elapsed(time.perf_counter() - t0)}")
 
 
 def _rows(paper: str | None, *, toys: dict[str, object] | None = None) -> list[Row]:

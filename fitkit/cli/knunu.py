@@ -3,7 +3,9 @@
 ``fitkit knunu scan`` runs :func:`fitkit.analyses.paper003.light_x.light_x_analysis` (SM fit, m_X scans,
 K* limit, ALP and Z' numbers), writes ``<output>/light_x.json`` and the plots
 ``light_x.png`` (003 Figs. 1, 5) and ``zprime.png`` (Fig. 2); ``--toys N`` adds the global
-significance from N background-only toys (``--workers W``: on a local Dask cluster).
+significance from N background-only toys. The m_X scans and the toys run through
+:mod:`fitkit.execution`: ``--workers W`` on a local Dask cluster, ``--scheduler ADDRESS`` on an
+existing one, serially otherwise (the same numbers).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from fitkit.cli._execution import check_execution, executing, execution_options
 from fitkit.cli._progress import stage, stages
 from fitkit.errors import InputError
 
@@ -35,13 +38,14 @@ def _fmt(x: float, scale: float = 1.0, digits: int = 2) -> str:
 @knunu_group.command("scan")
 @click.option("--points", default=100, show_default=True, help="Masses from 0 to m_B - m_K.")
 @click.option("--toys", default=0, type=click.IntRange(0, 1_000_000), show_default=True, help="Background-only toys for the global significance.")
-@click.option("--workers", default=None, type=click.IntRange(1, 256), help="Dask workers for the toys (default: serial).")
 @click.option("--seed", default=20231124, show_default=True, help="Seed of the toys (SeedSequence).")
 @click.option("--simplified", is_flag=True, help="Use the simplified Belle II card instead of the published likelihood (approximate).")
 @click.option("--output", default=Path("results/knunu"), type=click.Path(path_type=Path), show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified: bool, output: Path, as_json: bool) -> None:
+@execution_options
+def scan_cmd(points: int, toys: int, seed: int, simplified: bool, output: Path, as_json: bool, workers: int | None, scheduler: str | None) -> None:
     """Mass scan of B+ -> K+ X (maps, 003 Gaussian, combined), LEE, K* limit, ALP and Z' couplings."""
+    check_execution(workers, scheduler)
     from fitkit.analyses.paper003.light_x import default_masses, light_x_analysis
     from fitkit.cli._paths import check_output_dir
     from fitkit.data.registry import dataset_dir
@@ -52,8 +56,10 @@ def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified:
         raise InputError(f"need 2 to 10000 mass points, got {points}", field="--points")
     check_output_dir(output)
     directory = None if simplified else dataset_dir("belle2-knunu-2023")
-    with stages("knunu scan") as progress:
-        result = light_x_analysis(directory, masses=default_masses(points), toys=toys, workers=workers, seed=seed, progress=progress)
+    if toys > 0 and directory is None:
+        raise InputError("toys need the published Belle II likelihood (drop --simplified)", field="--toys")
+    with executing(workers, scheduler), stages("knunu scan") as progress:
+        result = light_x_analysis(directory, masses=default_masses(points), toys=toys, seed=seed, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
     write_json_atomic(output / RESULT_FILE, result)
     with stage("knunu scan: plots"):
@@ -74,8 +80,8 @@ def scan_cmd(points: int, toys: int, workers: int | None, seed: int, simplified:
                    f"{_fmt(b['BR_KX_error'], 1e-6)})e-6  Z_local = {b['significance_local']:.2f}")
     lee = result["lee"]
     if "significance_global" in lee:
-        click.echo(f"global significance ({lee['toys']} toys): {lee['significance_global']:.2f} sigma; "
-                   f"Gross-Vitells: {lee['gross_vitells_significance_global']:.2f} sigma")
+        click.echo(f"global significance ({lee['toys']} toys, seed {lee['seed']}, {lee['cpu_seconds_per_toy']:.3f} s CPU per toy): "
+                   f"{lee['significance_global']:.2f} sigma; Gross-Vitells: {lee['gross_vitells_significance_global']:.2f} sigma")
     else:
         click.echo(f"Gross-Vitells global significance: {lee['gross_vitells_significance_global']:.2f} sigma (no toys)")
     click.echo(f"BR(B->K*X) < {_fmt(result['kstar_limit']['BR_KstarX_UL90_value'], 1e-5)}e-5 (90% CL)")

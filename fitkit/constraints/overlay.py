@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -67,6 +68,12 @@ def _fixed_values(case: Case, x: str, y: str, fixed: Mapping[str, float] | None)
     return out
 
 
+def _evaluate_on_grid(name: str, *, pts: Mapping[str, np.ndarray], case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """(exclusion CL, chi^2) of constraint ``name`` at the points ``pts``."""
+    c = CONSTRAINTS[name]
+    return np.asarray(c.exclusion_cl(pts, case), float), np.asarray(c.chi2(pts, case), float)
+
+
 def exclusion_maps(
     case: Case,
     x: str,
@@ -87,12 +94,13 @@ def exclusion_maps(
     pts: dict[str, Any] = {x: X.ravel(), y: Y.ravel(), **{k: np.full(X.size, v) for k, v in fix.items()}}
     sel = list(names or CONSTRAINTS)
     cls, exc, chi = {}, {}, {}
-    for n in sel:
-        c = CONSTRAINTS[n]
-        cl = c.exclusion_cl(pts, case)
+    from fitkit.execution import map_tasks
+
+    # one task per constraint (serial, or on the Dask workers of fitkit.execution.session)
+    for n, (cl, c2) in zip(sel, map_tasks(partial(_evaluate_on_grid, pts=pts, case=case), sel)):
         cls[n] = cl.reshape(X.shape)
-        exc[n] = (cl >= c.cl).reshape(X.shape)
-        chi[n] = c.chi2(pts, case).reshape(X.shape)
+        exc[n] = (cl >= CONSTRAINTS[n].cl).reshape(X.shape)
+        chi[n] = c2.reshape(X.shape)
     return ExclusionMap(case, x, y, xv, yv, fix, cls, exc, chi, {n: CONSTRAINTS[n].cl for n in sel})
 
 

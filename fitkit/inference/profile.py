@@ -35,7 +35,7 @@ from iminuit.cost import Cost
 
 from fitkit.likelihood.hooks import PoissonTerm, WithProfiledExtras
 
-__all__ = ["NuisanceCost", "Profilable", "ProfileFit", "ProfiledCost", "fit_nuisances", "make_minuit", "as_cost"]
+__all__ = ["NuisanceCost", "Profilable", "ProfileFit", "ProfiledCost", "fit_nuisances", "make_minuit", "as_cost", "positive_definite"]
 
 
 @runtime_checkable
@@ -113,7 +113,7 @@ def make_minuit(
     return m
 
 
-def _positive_definite(hh: np.ndarray) -> np.ndarray:
+def positive_definite(hh: np.ndarray) -> np.ndarray:
     """MIGRAD's seed must be positive definite: far from the minimum, shift the diagonal."""
     shift = 0.0
     eye = np.eye(hh.shape[0])
@@ -160,7 +160,7 @@ def fit_nuisances(
     if cost.hessian is None:
         return _fit_without_hessian(cost, x0, fix, limits, hesse=hesse, strategy=strategy, ncall=ncall)
     hessian = cost.hessian
-    m = make_minuit(cost.value, x0, grad=cost.grad, hessian=lambda x: _positive_definite(hessian(x)), name=names)
+    m = make_minuit(cost.value, x0, grad=cost.grad, hessian=lambda x: positive_definite(hessian(x)), name=names)
     m.strategy = strategy
     m.tol = 0.01
     m.print_level = 0

@@ -13,7 +13,10 @@ Two ways to profile the parameters that are not on the scan axes:
   bumps of 0.45 between the Lambda nodes); :func:`profile_refinement_change` checks a scan
   against a 4x finer profile grid (0.001 for that profile).
 - ``migrad``: at every scan point, run MIGRAD over the other free parameters (and nuisances),
-  warm-started from the neighbouring point. Exact profile; slower.
+  warm-started from the neighbouring point (along a row of a 2D grid; in segments of
+  ``MIGRAD_SEGMENT`` points in 1D). Exact profile; slower. The rows / segments are tasks of
+  :func:`fitkit.execution.map_tasks`: serial, or on Dask workers with ``--workers`` /
+  ``--scheduler``, the same numbers.
 
 Smooth 2D regions from coarse grids (e.g. 9 x 9 of an expensive likelihood): the grid spacing is
 halved (``refine`` rounds; by default grids with fewer than ``LEVEL_GRID_COARSE`` nodes on an axis
@@ -27,7 +30,9 @@ Standard levels: 1D Delta chi^2 = 1, 4, 9; 2D Delta chi^2 = 2.30, 6.18, 11.83 (1
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -44,6 +49,8 @@ LEVELS_2D: tuple[float, ...] = (2.30, 6.18, 11.83)
 REFINE_TOL: float = 1e-3
 #: Maximum number of zoom passes of the grid profile.
 REFINE_PASSES: int = 6
+#: Points of a 1D MIGRAD profile warm-started one from the other (one task of fitkit.execution each).
+MIGRAD_SEGMENT: int = 5
 #: 2D scans with fewer nodes than this on an axis are refined near the levels ...
 LEVEL_GRID_COARSE: int = 17
 #: ... until they have at least this many (at most two rounds).
@@ -90,13 +97,14 @@ def profile_scan(
     if method == "grid" and problem.nuisance_start:
         method = "migrad"  # nuisance parameters are profiled by MIGRAD
 
-    def profile(flat: dict[str, np.ndarray], report: Progress | None) -> tuple[np.ndarray, dict[str, float]]:
+    def profile(flat: dict[str, np.ndarray], report: Progress | None, segment: int | None = None) -> tuple[np.ndarray, dict[str, float]]:
         if method == "grid":
             return _profile_grid(problem, flat, others, profile_points, report)
-        return _profile_migrad(problem, flat, report)
+        return _profile_migrad(problem, flat, report, segment)
 
     mesh = np.meshgrid(*[ax_values[a] for a in axes_names], indexing="ij")
-    values, best = profile({a: m.reshape(-1) for a, m in zip(axes_names, mesh)}, progress)
+    row = mesh[0].shape[1] if y is not None else None  # a 2D grid with MIGRAD: one warm-started chain per row
+    values, best = profile({a: m.reshape(-1) for a, m in zip(axes_names, mesh)}, progress, row)
     chi2 = values.reshape(mesh[0].shape)
     provenance = dict(problem.provenance)
     if y is not None:
@@ -210,24 +218,49 @@ def profile_refinement_change(problem: FitProblem, x: str, y: str | None = None,
     return float(np.max(np.abs(d_coarse[ok] - d_fine[ok]))) if np.any(ok) else float("nan")
 
 
-def _profile_migrad(problem, scan_flat, progress):
-    """Profile chi^2 at the points ``scan_flat`` by MIGRAD over the other parameters, each point
-    warm-started from the previous one (neighbours on a grid)."""
+def _profile_migrad(problem, scan_flat, progress, segment=None):
+    """Profile chi^2 at the points ``scan_flat`` by MIGRAD over the other parameters.
+
+    The points are cut into segments of ``segment`` consecutive points (default
+    ``MIGRAD_SEGMENT``; a row of a 2D grid), each a task of :func:`fitkit.execution.map_tasks`
+    (serial or on Dask workers: the same numbers): inside a segment each point is warm-started
+    from the previous one (neighbours on a grid), the first from the fit definition's start.
+    """
     names = list(scan_flat)
     total = len(next(iter(scan_flat.values())))
-    chi2 = np.full(total, np.nan)
+    seg = max(1, int(segment or MIGRAD_SEGMENT))
+    bounds = [(a, min(a + seg, total)) for a in range(0, total, seg)]
+    tasks = [{a: np.asarray(scan_flat[a][i0:i1], float) for a in names} for i0, i1 in bounds]
+    from fitkit.execution import map_tasks
+
+    report = None if progress is None else (lambda done, n: progress(min(total, round(done * total / n)), total))
+    parts = map_tasks(partial(_migrad_segment, problem=problem), tasks, progress=report)
+    chi2 = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
     best_val, best = np.inf, {}
+    for values, points in parts:
+        for v, pt in zip(values, points):
+            if v < best_val:
+                best_val, best = float(v), pt
+    return chi2, best
+
+
+def _migrad_segment(points: dict[str, np.ndarray], *, problem: FitProblem) -> tuple[np.ndarray, list[dict[str, float]]]:
+    """MIGRAD at consecutive scan points, each warm-started from the previous one (a pure task:
+    a copy of the problem, so that no state, e.g. the warm start of a profiled term, carries over
+    from the segment that ran before in the same process)."""
+    problem = copy.deepcopy(problem)
+    names = list(points)
+    n = len(next(iter(points.values())))
+    chi2 = np.full(n, np.nan)
+    best: list[dict[str, float]] = []
     start = dict(problem.start)
-    for i in range(total):
-        at = {a: float(scan_flat[a][i]) for a in names}
+    for i in range(n):
+        at = {a: float(points[a][i]) for a in names}
         sub = problem.with_fixed(at)
         m, phys = minimize(sub, {k: v for k, v in start.items() if k not in at}, hesse=False)
         chi2[i] = m.fval
         start.update({p.name: phys[p.name] for p in sub.free})
-        if m.fval < best_val:
-            best_val, best = float(m.fval), {**at, **{p.name: phys[p.name] for p in sub.free}}
-        if progress:
-            progress(i + 1, total)
+        best.append({**at, **{p.name: phys[p.name] for p in sub.free}})
     return chi2, best
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -244,14 +245,21 @@ def scan_templates(
     data: np.ndarray | None = None,
     external: Sequence[External] = (),
     unit: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> TemplateScan:
-    """Best normalisation, its error and -2 Delta ln L against no signal at each mass (warm starts).
+    """Best normalisation, its error and -2 Delta ln L against no signal at each mass.
 
     ``templates`` (n_masses, n_cells): yields per unit normalisation (per unit BR: the scan's
     ``br`` is a plain branching ratio). ``external``: chi^2 terms in the normalisation from other
     experiments (penalty tuples, or callables chi2(norm, m_X) evaluated at each mass; a
     mass-independent null value chi2(0)). ``unit``: as in :func:`fit_template`.
+
+    Each mass is fitted from the null fit (not from its neighbour), so the masses are independent
+    tasks of :func:`fitkit.execution.map_tasks` (serial or on Dask workers, the same numbers);
+    ``progress(done, n_masses)``.
     """
+    from fitkit.execution import map_tasks
+
     masses = np.asarray(masses, float)
     unit = normalisation_unit(templates) if unit is None else unit
     first = _Scaled.of(templates[0], external, unit)
@@ -259,16 +267,34 @@ def scan_templates(
     if external:
         ext0 = _penalty_chi2(first.penalties, 0.0) + float(first.ext(0.0, None))
         null = ProfileFit(null.values, null.errors, null.twice_nll + ext0, null.valid, null.nfcn)
-    br, err, dl = np.zeros(masses.size), np.zeros(masses.size), np.zeros(masses.size)
-    start = dict(null.values)
-    for i in range(masses.size):
-        m_i = float(masses[i])
-        sc = _Scaled.of(templates[i], external, unit)
-        r = _fit_scaled(lk, sc, start={**start, lk.norm_parameter: 0.5}, data=data, m_x=m_i)
-        if not r.valid:
-            r = _fit_scaled(lk, sc, start={**null.values, lk.norm_parameter: 1.0}, data=data, m_x=m_i)
-        br[i], err[i] = r.values[lk.norm_parameter] * unit, r.errors[lk.norm_parameter] * unit
-        dl[i] = null.twice_nll - r.twice_nll
-        start = dict(r.values)
+    fn = partial(
+        _mass_fit, lk=lk, masses=masses, templates=np.asarray(templates, float), null_values=dict(null.values),
+        data=data, external=tuple(external), unit=unit,
+    )
+    fits = np.array(map_tasks(fn, list(range(masses.size)), progress=progress), float).reshape(-1, 3)
+    br, err = fits[:, 0] * unit, fits[:, 1] * unit
+    dl = null.twice_nll - fits[:, 2]
     z = np.sign(br) * np.sqrt(np.clip(dl, 0.0, None))
     return TemplateScan(masses, br, err, dl, z, null.twice_nll, treatment)
+
+
+def _mass_fit(
+    i: int,
+    *,
+    lk: TemplateLikelihood,
+    masses: np.ndarray,
+    templates: np.ndarray,
+    null_values: Mapping[str, float],
+    data: np.ndarray | None,
+    external: Sequence[External],
+    unit: float,
+) -> tuple[float, float, float]:
+    """(normalisation, its error, -2 ln L) of the free fit at mass ``i`` in Minuit's units: a pure
+    function of the null fit (its start: the null values with the normalisation at 0.5, then 1.0
+    if MIGRAD ends invalid)."""
+    m_i = float(masses[i])
+    sc = _Scaled.of(templates[i], external, unit)
+    r = _fit_scaled(lk, sc, start={**null_values, lk.norm_parameter: 0.5}, data=data, m_x=m_i)
+    if not r.valid:
+        r = _fit_scaled(lk, sc, start={**null_values, lk.norm_parameter: 1.0}, data=data, m_x=m_i)
+    return r.values[lk.norm_parameter], r.errors[lk.norm_parameter], r.twice_nll

@@ -125,12 +125,12 @@ def test_on_a_tty_bars_stay_and_migrad_has_its_own(monkeypatch):
 
 
 def test_toy_progress_reaches_the_callback(monkeypatch):
-    """run_toys reports each finished chunk (serial path; the toys themselves replaced by zeros)."""
+    """run_toys reports each finished toy (serial path; the toys themselves replaced by zeros)."""
     import numpy as np
 
     from fitkit.inference import toys
 
-    monkeypatch.setattr(toys, "toy_chunk", lambda *args: np.zeros((len(args[5]), 2)))
+    monkeypatch.setattr(toys, "toy_statistic", lambda i, **kw: (0.0, 0.0))
     calls = []
-    res = toys.run_toys("unused", np.linspace(0, 4, 5), np.zeros((5, 3)), {}, n_toys=60, chunk=25, progress=lambda d, n: calls.append((d, n)))
-    assert calls == [(25, 60), (50, 60), (60, 60)] and len(res.z_max) == 60
+    res = toys.run_toys("unused", np.linspace(0, 4, 5), np.zeros((5, 3)), {}, n_toys=6, progress=lambda d, n: calls.append((d, n)))
+    assert calls == [(i, 6) for i in range(1, 7)] and len(res.z_max) == 6

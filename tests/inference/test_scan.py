@@ -57,3 +57,21 @@ def test_level_refinement_of_a_coarse_grid_matches_the_fine_grid(mdp):
     n_new = int(coarse.provenance["scan_refinement"].split(": ")[1].split(" nodes")[0])
     assert 0 < n_new < 0.5 * (33 * 33 - 9 * 9)
     assert "scan_refinement" not in full.provenance
+
+
+@pytest.mark.slow
+def test_migrad_scans_are_the_same_serially_and_on_one_or_two_workers():
+    """A 2D MIGRAD profile (darkz-A: eps profiled at each (M_ZD, eps_Z)) and a 1D one: rows and
+    segments are pure tasks, so serial, 1-worker and 2-worker runs give the same numbers."""
+    from fitkit.execution import session
+
+    problem = api.problem("darkz-A")
+    runs = []
+    for workers in (None, 1, 2):
+        with session(workers=workers):
+            two_d = profile_scan(problem, "M_ZD", "eps_Z", points=(3, 3), method="migrad", refine=0)
+            one_d = profile_scan(problem, "M_ZD", points=(7,), method="migrad")
+        runs.append((two_d.chi2, one_d.chi2))
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=0, atol=1e-10)

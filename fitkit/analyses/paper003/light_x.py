@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +116,19 @@ def _fit_unit(lk: Belle2Knunu) -> float:
 
 
 def scan_light_x(
-    lk: Belle2Knunu, masses: np.ndarray, *, treatment: str = "maps", external: Sequence[External] = (), data: np.ndarray | None = None
+    lk: Belle2Knunu,
+    masses: np.ndarray,
+    *,
+    treatment: str = "maps",
+    external: Sequence[External] = (),
+    data: np.ndarray | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> TemplateScan:
-    """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``."""
+    """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``.
+
+    The masses are tasks of :func:`fitkit.execution.map_tasks` (``fitkit knunu scan --workers``)."""
     tpl = templates(lk, masses, "gaussian" if treatment == "gaussian" else "maps")
-    return scan_templates(lk, masses, tpl, treatment=treatment, data=data, external=external, unit=_fit_unit(lk))
+    return scan_templates(lk, masses, tpl, treatment=treatment, data=data, external=external, unit=_fit_unit(lk), progress=progress)
 
 
 def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.ndarray:
@@ -199,7 +208,6 @@ def light_x_analysis(
     *,
     masses: np.ndarray | None = None,
     toys: int = 0,
-    workers: int | None = None,
     seed: int = 20231124,
     treatments: tuple[str, ...] = ("maps", "gaussian", "combined"),
     m_ref: float = 2.0,
@@ -207,7 +215,8 @@ def light_x_analysis(
 ) -> dict[str, Any]:
     """Run the 003 analyses (see the module docstring); ``directory`` None: the simplified card.
 
-    ``progress(stage, done, total)`` is called as each stage starts and ends (and per toy chunk).
+    ``progress(stage, done, total)`` is called as each stage starts and ends (and per mass and toy).
+    The m_X scans and the toys run on the executor of the enclosing :func:`fitkit.execution.session`.
     """
     masses = default_masses() if masses is None else np.asarray(masses, float)
 
@@ -228,12 +237,8 @@ def light_x_analysis(
     scans: dict[str, TemplateScan] = {}
     for t in treatments:
         report(f"m_X scan ({t})", 0, len(masses))
-        if t == "combined":
-            scans[t] = scan_light_x(lk, masses, external=k_external, treatment=t)
-        elif t == "combined-published":
-            scans[t] = scan_light_x(lk, masses, external=as_penalties(constraints("K")), treatment=t)
-        else:
-            scans[t] = scan_light_x(lk, masses, treatment=t)
+        t_ext: Sequence[External] = k_external if t == "combined" else as_penalties(constraints("K")) if t == "combined-published" else ()
+        scans[t] = scan_light_x(lk, masses, external=t_ext, treatment=t, progress=partial(report, f"m_X scan ({t})"))
         report(f"m_X scan ({t})", len(masses), len(masses))
     out["scans"] = {t: _scan_dict(s) for t, s in scans.items()}
     main = scans.get("maps") or next(iter(scans.values()))
@@ -263,8 +268,9 @@ def light_x_analysis(
     report("look-elsewhere scan", 0, 1)
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
     line = line_templates(lk, masses)
-    z_score, theta0 = score_scan(lk, line)
-    t_obs, j_obs = scan_statistic(lk, line, z_score, theta0)
+    score = score_scan(lk, line)
+    z_score, theta0 = score.z, score.null.values
+    t_obs, j_obs = scan_statistic(lk, line, score)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
     u0 = 1.0
     lee: dict[str, Any] = {
@@ -278,7 +284,7 @@ def light_x_analysis(
         if lk.directory is None:
             raise InputError("toys need the published Belle II likelihood (fitkit data pull belle2-knunu-2023)", field="toys")
         report("toys", 0, toys)
-        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, workers=workers,
+        res = run_toys(lk.directory, masses, line, theta0, n_toys=toys, seed=seed, hessian=score.null.hessian,
                        progress=None if progress is None else (lambda done, total: progress("toys", done, total)))
         p_glob, z_glob = global_significance(t_obs, res.z_max)
         q_toys = np.where(res.z_max > 0, res.z_max**2, 0.0)
@@ -291,6 +297,7 @@ def light_x_analysis(
                 "p_global": p_glob,
                 "significance_global": z_glob,
                 "z_max_toys": res.z_max.tolist(),
+                "cpu_seconds_per_toy": float(np.mean(res.cpu_seconds)) if res.cpu_seconds is not None else None,
                 "gross_vitells_n_up": n_up,
             }
         )
