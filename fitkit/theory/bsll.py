@@ -81,7 +81,7 @@ from fitkit.theory.wilson_sm import (
     c9_eff_interp,
     cl_sm,
     delta_c7_q2,
-    delta_c9_o8,
+    delta_c9_two_loop,
     sm_coefficients,
 )
 
@@ -172,7 +172,7 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = No
         had["c7_sm"] = np.zeros_like(q2s)
         had["c10_sm"] = -had["c9_sm"]
     else:
-        had["c9_sm"] = c9_eff_interp(q2s, MU_B) + delta_c9_o8(q2s, MU_B)
+        had["c9_sm"] = c9_eff_interp(q2s, MU_B) + delta_c9_two_loop(q2s, MU_B)
         had["c7_sm"] = sm.C7eff + delta_c7_q2(q2s, MU_B)
         had["c10_sm"] = np.full_like(q2s, sm.C10)
     mb = sm.m_b_msbar

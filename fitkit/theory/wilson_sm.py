@@ -50,6 +50,7 @@ import numpy as np
 
 from fitkit.constants import ckm_matrix
 from fitkit.data.catalog import default_data_dir, read_yaml
+from fitkit.theory.charm_two_loop import S_HAT_MAX_LOW, f17_low, f19_low, f29_low
 
 __all__ = [
     "SM_FILE",
@@ -66,7 +67,7 @@ __all__ = [
     "f8_7",
     "f8_9",
     "delta_c7_q2",
-    "delta_c9_o8",
+    "delta_c9_two_loop",
 ]
 
 #: SM inputs relative to the data folder.
@@ -292,17 +293,41 @@ def f8_9(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     )  # fmt: skip
 
 
+def _two_loop_inputs(q2: np.ndarray, mu: float) -> tuple[np.ndarray, float, float]:
+    """s-hat = q^2/m_b^2 (pole mass) clipped to the low-q^2 range of :mod:`charm_two_loop`,
+    L_mu = ln(mu/m_b) and -alpha_s/(4 pi)."""
+    s = sm_coefficients(mu)
+    s_hat = np.asarray(q2, dtype=float) / s.m_b_pole**2
+    return np.minimum(s_hat, S_HAT_MAX_LOW), float(np.log(mu / s.m_b_pole)), -s.alpha_s / (4.0 * np.pi)
+
+
 def delta_c7_q2(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
-    """O(alpha_s) shift of C7eff at q^2 (hep-ph/0109140 eq. (54)): the O_1, O_2 part at q^2 = 0
-    (:func:`delta_c7` without O_8; its q^2 dependence is neglected, see the module docstring)
-    plus the full q^2 dependence of the O_8 part, -alpha_s/(4 pi) C8eff F_8^(7)(q^2)."""
+    """O(alpha_s) shift of C7eff at q^2 (hep-ph/0109140 eq. (54))::
+
+        delta C7eff = -alpha_s/(4 pi) [C1 F_1^(7)(s) + C2 F_2^(7)(s) + C8eff F_8^(7)(s)],
+
+    F_{1,2}^(7) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_dipole/m_b)^2 (their value at
+    q^2 = 0 equals :func:`delta_c7`'s r_2(z) form to 1e-5), F_8^(7) from :func:`f8_7`. Above
+    s-hat = 0.45 the O_1, O_2 functions are held at s-hat = 0.45 (see the module docstring).
+    Vectorised over ``q2`` (GeV^2, >= 0); complex.
+    """
     s = sm_coefficients(mu)
-    o8_at_0 = -s.alpha_s / (4.0 * np.pi) * s.C8eff * complex(f8_7(np.array(0.0), mu))
-    return (delta_c7(mu) - o8_at_0) - s.alpha_s / (4.0 * np.pi) * s.C8eff * f8_7(q2, mu)
+    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    z = (float(_raw()["m_c_dipole"]) / s.m_b_pole) ** 2
+    f17 = f17_low(s_hat, z, l_mu)
+    return k * ((s.C1 - 6.0 * s.C2) * f17 + s.C8eff * f8_7(q2, mu))
 
 
-def delta_c9_o8(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
-    """O(alpha_s) shift of C9eff from O_8 (hep-ph/0109140 eq. (54), F_8^(9) of hep-ph/0312063 eq. (39)):
-    -alpha_s/(4 pi) C8eff F_8^(9)(q^2). The O_1, O_2 parts (F_{1,2}^(9)) are not included."""
+def delta_c9_two_loop(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """O(alpha_s) shift of C9eff (hep-ph/0109140 eq. (54))::
+
+        delta C9eff = -alpha_s/(4 pi) [C1 F_1^(9)(s) + C2 F_2^(9)(s) + C8eff F_8^(9)(s)],
+
+    F_{1,2}^(9) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_pole/m_b)^2, F_8^(9) of
+    hep-ph/0312063 eq. (39) (:func:`f8_9`). Above s-hat = 0.45 the O_1, O_2 functions are held
+    at s-hat = 0.45 (see the module docstring). Vectorised over ``q2`` (GeV^2, > 0); complex.
+    """
     s = sm_coefficients(mu)
-    return -s.alpha_s / (4.0 * np.pi) * s.C8eff * f8_9(q2, mu)
+    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    z = (s.m_c_pole / s.m_b_pole) ** 2
+    return k * (s.C1 * f19_low(s_hat, z, l_mu) + s.C2 * f29_low(s_hat, z, l_mu) + s.C8eff * f8_9(q2, mu))
