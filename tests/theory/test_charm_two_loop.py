@@ -44,13 +44,12 @@ def test_f27_at_zero_is_the_dipole_function_r2(mc):
     assert complex(ct.f17_low(np.array(0.0), z, l_mu)) == pytest.approx(complex(ct.f27_low(np.array(0.0), z, l_mu)) / -6)
 
 
-def test_mu_dependence_cancels_the_one_loop_running():
-    """dF_2^(9)/dL_mu at fixed s: the coefficient of L_mu that does not vanish for m_c -> large is
-    the anomalous-dimension term; check one analytic piece -- the L_mu^2 coefficient 512/81 -- and
-    that F_1^(9) and F_2^(9) are linear + quadratic in L_mu only (second difference constant)."""
-    s, z = np.array([0.1, 0.2]), 0.1
+def test_f9_mu_dependence_is_quadratic_with_the_printed_l_mu_squared_terms():
+    """F_1^(9) and F_2^(9) depend on L_mu = ln(mu/m_b) through linear and quadratic terms only, the
+    quadratic ones -256/243 L_mu^2 and 512/81 L_mu^2 (hep-ph/0109140 eq. (56)): the second difference
+    in L_mu is constant and equals twice those coefficients."""
+    s, z, h = np.array([0.1, 0.2]), 0.1, 0.1
     for f, c2 in ((ct.f29_low, 512 / 81), (ct.f19_low, -256 / 243)):
-        h = 0.1
         second = (f(s, z, h) - 2 * f(s, z, 0.0) + f(s, z, -h)) / h**2
         np.testing.assert_allclose(second, 2 * c2, rtol=1e-10)
 
