@@ -34,6 +34,7 @@ from fitkit.data import registry
 from fitkit.data.catalog import Catalog, read_yaml, validation_error
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, build_term
+from fitkit.likelihood.hooks import WithNuisanceStart
 from fitkit.models import get_model, model_factory
 from fitkit.models.base import Model, Parameter
 from fitkit.provenance import build as build_provenance
@@ -324,8 +325,9 @@ def build_problem(defn: FitDefinition, catalog: Catalog | None = None) -> FitPro
     nuisance_start: dict[str, float] = {}
     nuisance_limits: dict[str, tuple[float, float]] = {}
     for c in costs:
-        nuisance_start.update(getattr(c, "start", {}) or {})
-        nuisance_limits.update(getattr(c, "limits", {}) or {})
+        if isinstance(c, WithNuisanceStart):
+            nuisance_start.update(c.start)
+            nuisance_limits.update(c.limits)
     provenance = build_provenance(
         definition=Path(defn.path) if defn.path else None, options=defn.options, terms=defn.all_terms(),
         cards=catalog.selected, used=used, card_paths=[p for p, _ in catalog.cards.values()],

@@ -55,7 +55,7 @@ def _validate_aux(path: Path, kind: str) -> None:
 
         load_counting_card(path)
     else:
-        from fitkit.likelihood.limits import load_limit_file
+        from fitkit.data.limits import load_limit_file
 
         load_limit_file(path)
 

@@ -22,7 +22,9 @@ __all__ = ["COMMANDS", "export_workspace"]
 def export_workspace(name: str, at: dict[str, float]) -> dict[str, Any]:
     """The pyhf workspace of fit ``name`` at the model point (start/fixed values updated by ``at``)."""
     from fitkit import api
+    from fitkit.inference.profile import ProfiledCost
     from fitkit.likelihood.export import merge_workspaces
+    from fitkit.likelihood.hooks import ExportsPyhf
     from fitkit.likelihood.workspace import validate_workspace
 
     problem = api.problem(name)
@@ -37,11 +39,10 @@ def export_workspace(name: str, at: dict[str, float]) -> dict[str, Any]:
     values = {**problem.fixed, **problem.start, **at}
     specs = []
     for i, (cost, spec) in enumerate(zip(problem.costs, problem.definition.all_terms(), strict=True)):
-        term = getattr(cost, "term", cost)
-        hook = getattr(term, "pyhf_workspace", None)
-        if hook is None:
+        term = cost.term if isinstance(cost, ProfiledCost) else cost
+        if not isinstance(term, ExportsPyhf):
             raise InputError(f"term type {spec.get('type', 'gaussian')!r} has no pyhf form", file=file, field=f"terms[{i}].type")
-        specs.append(hook(values))
+        specs.append(term.pyhf_workspace(values))
     poi = specs[0]["measurements"][0]["config"]["poi"]
     ws = specs[0] if len(specs) == 1 else merge_workspaces(specs, poi=poi, name=name)
     return dict(validate_workspace(ws, file=f"<export of {name}>"))

@@ -36,7 +36,7 @@ import numpy as np
 
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
-from fitkit.models.dark_z.inputs import electroweak
+from fitkit.models.dark_z import electroweak
 
 __all__ = ["APV", "form_factor", "rho_kappa", "weak_charge"]
 

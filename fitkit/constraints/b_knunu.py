@@ -3,6 +3,7 @@
 The b -> s Z_D vertex is L ⊃ h (s̄ γ^μ P_L b) Z_Dμ with h = h(M_ZD^2) of
 :func:`fitkit.models.dark_z.couplings.monopole_vertex` (002 eqs. (2.6), (B.3), (B.7), (B.9)), so
 the vector and axial couplings of the quark current are g_V = h/2, g_A = -h/2. The widths are
+those of :func:`fitkit.theory.narrow.width_b_to_vector` with g_L = h, g_R = 0 (written once there):
 
     Γ(B -> K Z_D)  = |g_V|^2 λ^{3/2} |f_+(M^2)|^2 / (16 π m_B^3 M^2),                   (4.10)
     Γ(B -> K* Z_D) = λ^{1/2} / (16 π m_B^3) (|H_0|^2 + |H_+|^2 + |H_-|^2),                 (4.11)
@@ -40,39 +41,13 @@ from scipy import stats
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import branching_ratios
-from fitkit.models.dark_z.couplings import monopole_vertex
-from fitkit.theory.formfactors import a2_t3, form_factors
-from fitkit.theory.kinematics import kallen
+from fitkit.models.dark_z import monopole_vertex
+from fitkit.theory.narrow import width_b_to_vector
 
-__all__ = ["BKNuNu", "width_b_to_k", "width_b_to_kstar"]
-
-
-def width_b_to_k(M: np.ndarray, g_V: np.ndarray, m_B: float = K.M_BPLUS, m_K: float = K.M_KPLUS) -> np.ndarray:
-    """Γ(B -> K Z_D) in GeV, 002 eq. (4.10) with the vector coupling ``g_V``; 0 if closed."""
-    M = np.asarray(M, dtype=float)
-    q2 = M**2
-    lam = np.clip(kallen(m_B**2, m_K**2, q2), 0.0, None)
-    fp = form_factors("B->K", q2)["f+"]
-    return np.abs(g_V) ** 2 * lam**1.5 * fp**2 / (16 * np.pi * m_B**3 * q2)
+__all__ = ["BKNuNu"]
 
 
-def width_b_to_kstar(M: np.ndarray, g_V: np.ndarray, g_A: np.ndarray, m_B: float = K.M_B0, m_V: float = K.M_KSTAR0) -> np.ndarray:
-    """Γ(B -> K* Z_D) in GeV, 002 eqs. (4.11)-(4.13) (standard helicity amplitudes)."""
-    M = np.asarray(M, dtype=float)
-    q2 = M**2
-    lam = np.clip(kallen(m_B**2, m_V**2, q2), 0.0, None)
-    ff = form_factors("B->K*", q2)
-    A2, _ = a2_t3(ff, q2, m_B, m_V)
-    x = (m_B**2 - m_V**2 - q2) / (2 * m_V * M)
-    root = np.sqrt(np.clip(x**2 - 1.0, 0.0, None))
-    H0 = g_A * ((m_B + m_V) * ff["A1"] * x - 2 * m_V * M * A2 * (x**2 - 1) / (m_B + m_V))
-    Ha = g_A * (m_B + m_V) * ff["A1"]
-    Hv = g_V * 2 * m_V * M * ff["V"] * root / (m_B + m_V)
-    hel = np.abs(H0) ** 2 + np.abs(Ha - Hv) ** 2 + np.abs(Ha + Hv) ** 2
-    return np.sqrt(lam) / (16 * np.pi * m_B**3) * hel
-
-
-def _branching(width: np.ndarray, tau_s: float) -> np.ndarray:
+def branching_fraction(width: np.ndarray, tau_s: float) -> np.ndarray:
     """Γ/(Γ_SM + Γ) for a new partial width ``width`` of a particle of SM lifetime ``tau_s``."""
     g0 = K.HBAR_GEV_S / tau_s
     return width / (g0 + width)
@@ -102,10 +77,9 @@ class BKNuNu(Constraint):
         bnn = branching_ratios(M, eps, epsZ, gmu, case)["nunu"]
         open_k = M < K.M_BPLUS - K.M_KPLUS
         open_ks = M < K.M_B0 - K.M_KSTAR0
-        Ms = np.where(open_k, M, 1.0)
-        gk = _branching(width_b_to_k(Ms, h / 2), K.TAU_BPLUS)
-        Mks = np.where(open_ks, M, 1.0)
-        gks = _branching(width_b_to_kstar(Mks, h / 2, -h / 2), K.TAU_B0)
+        zero = np.zeros_like(h)  # L ⊃ h (s̄ γ^μ P_L b) Z_Dμ: g_L = h, g_R = 0 (g_V = h/2, g_A = -h/2 above)
+        gk = branching_fraction(width_b_to_vector("B+->K", M, h, zero), K.TAU_BPLUS)
+        gks = branching_fraction(width_b_to_vector("B0->K*", M, h, zero), K.TAU_B0)
         bk = float(self.d["br_sm_kplus"]["value"]) + np.where(open_k, gk, 0.0) * bnn
         bks = float(self.d["br_sm_kstar0"]["value"]) + np.where(open_ks, gks, 0.0) * bnn
         return bk, bks

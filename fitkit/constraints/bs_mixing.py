@@ -31,8 +31,7 @@ import numpy as np
 
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
-from fitkit.models.dark_z.couplings import ckm_lambdas, penguin_couplings
-from fitkit.models.dark_z.inputs import load_inputs
+from fitkit.models.dark_z import ckm_lambdas, load_inputs, penguin_couplings
 
 __all__ = ["BsMixing", "inami_lim_s0", "delta_m_sm", "delta_m_np"]
 

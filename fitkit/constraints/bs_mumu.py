@@ -29,8 +29,7 @@ import numpy as np
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import branching_ratios
-from fitkit.models.dark_z.couplings import ckm_lambdas
-from fitkit.models.dark_z.wilson import wilson_coefficients
+from fitkit.models.dark_z import ckm_lambdas, wilson_coefficients
 from fitkit.theory.wilson_sm import sm_coefficients
 
 __all__ = ["BsMuMu", "br_bs_mumu", "delta_c10"]

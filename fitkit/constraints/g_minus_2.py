@@ -30,7 +30,7 @@ import numpy as np
 
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import muon_couplings
-from fitkit.models.dark_z.g_minus_2 import delta_a_mu
+from fitkit.models.dark_z import delta_a_mu
 
 __all__ = ["GMinus2"]
 

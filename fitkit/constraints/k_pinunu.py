@@ -33,10 +33,10 @@ import numpy as np
 from scipy import stats
 
 from fitkit import constants as K
-from fitkit.constraints.b_knunu import _branching
+from fitkit.constraints.b_knunu import branching_fraction
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import branching_ratios
-from fitkit.models.dark_z.couplings import monopole_vertex
+from fitkit.models.dark_z import monopole_vertex
 from fitkit.theory.kinematics import kallen
 
 __all__ = ["KPiNuNu", "width_k_to_pi"]
@@ -84,8 +84,8 @@ class KPiNuNu(Constraint):
         Ml = np.where(open_l, M, 0.1)
         gp = width_k_to_pi(Mp, h / 2, K.M_KPLUS, K.M_PIPLUS, self.fplus)
         gl = width_k_to_pi(Ml, np.imag(h) / 2, float(self.d["m_klong"]["value"]), K.M_PI0, self.fplus)
-        bp = self.sm_k + np.where(open_p, _branching(gp, float(self.d["tau_kplus_s"]["value"])), 0.0) * bnn
-        bl = self.sm_l + np.where(open_l, _branching(gl, float(self.d["tau_klong_s"]["value"])), 0.0) * bnn
+        bp = self.sm_k + np.where(open_p, branching_fraction(gp, float(self.d["tau_kplus_s"]["value"])), 0.0) * bnn
+        bl = self.sm_l + np.where(open_l, branching_fraction(gl, float(self.d["tau_klong_s"]["value"])), 0.0) * bnn
         return bp, bl
 
     def _in_regions(self, M: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from scipy import stats
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.data.registry import data_file
 from fitkit.errors import InputError
-from fitkit.models.dark_z.inputs import electroweak
+from fitkit.models.dark_z import electroweak
 
 __all__ = ["LHCbDarkPhoton", "read_limit_table", "eps_limit", "eps_effective"]
 

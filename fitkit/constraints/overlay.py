@@ -28,7 +28,7 @@ import numpy as np
 
 from fitkit.constraints import CONSTRAINTS
 from fitkit.constraints.base import CASE_DEFAULTS, PARAMETERS, Case
-from fitkit.models.dark_z.inputs import paper_best_fits
+from fitkit.models.dark_z import paper_best_fits
 
 __all__ = ["ExclusionMap", "PAPER_BEST_FITS", "exclusion_maps", "exclusion_boundary", "verdict_table"]
 

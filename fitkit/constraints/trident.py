@@ -34,7 +34,7 @@ import numpy as np
 
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
-from fitkit.models.dark_z.inputs import electroweak
+from fitkit.models.dark_z import electroweak
 
 __all__ = ["Trident", "trident_ratio", "g_prime_squared"]
 

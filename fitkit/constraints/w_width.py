@@ -40,7 +40,7 @@ import numpy as np
 from fitkit import constants as K
 from fitkit.constraints.base import Case, Constraint, inputs, unpack
 from fitkit.constraints.zd import N_NU, branching_ratios
-from fitkit.models.dark_z.inputs import electroweak
+from fitkit.models.dark_z import electroweak
 
 __all__ = ["WWidth", "width_w_lnu_zd", "effective_couplings"]
 

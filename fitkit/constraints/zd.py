@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fitkit.models.dark_z.couplings import lepton_couplings
-from fitkit.models.dark_z.model import tuned_electron_coupling
-from fitkit.models.dark_z.widths import widths
+from fitkit.models.dark_z import lepton_couplings, tuned_electron_coupling, widths
 
 __all__ = ["N_NU", "muon_couplings", "electron_direct", "branching_ratios"]
 

@@ -61,7 +61,7 @@ __all__ = [
 #: with the card skeletons of ``fitkit data pull``): never cards.
 NON_CARD_AREAS: frozenset[str] = frozenset({"formfactors", "theory", "constraints", "hepdata"})
 #: Sub-folders whose cards are not measurement cards: their kind is the folder name
-#: (``limits``: :mod:`fitkit.likelihood.limits`; ``counting``: :mod:`fitkit.likelihood.counting`;
+#: (``limits``: :mod:`fitkit.data.limits`; ``counting``: :mod:`fitkit.likelihood.counting`;
 #: ``yields``: the simplified likelihood of :mod:`fitkit.likelihood.belle2_knunu`).
 SPECIAL_CARD_AREAS: frozenset[str] = frozenset({"yields", "counting", "limits"})
 #: Per kind, the list key whose items carry an ``id`` (the entries a fit can name).
@@ -463,9 +463,9 @@ class Catalog:
         return ms
 
     def limit(self, limit_id: str) -> tuple[Path, Any, Any]:
-        """The upper limit ``limit_id`` (file, limit file, limit) from :mod:`fitkit.likelihood.limits`;
+        """The upper limit ``limit_id`` (file, limit file, limit) from :mod:`fitkit.data.limits`;
         a limit of a superseded card stands for the replacement's limit of the same observable."""
-        from fitkit.likelihood.limits import find_limit
+        from fitkit.data.limits import find_limit
 
         owner = self.owner(limit_id)
         if owner is None or owner.kind != "limits":

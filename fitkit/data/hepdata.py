@@ -48,14 +48,14 @@ def record_url(record: str) -> str:
     return f"https://www.hepdata.net/record/{record}?format=json"
 
 
-def _walk(obj: Any) -> Iterator[dict[str, Any]]:
+def walk_json(obj: Any) -> Iterator[dict[str, Any]]:
     if isinstance(obj, dict):
         yield obj
         for v in obj.values():
-            yield from _walk(v)
+            yield from walk_json(v)
     elif isinstance(obj, list):
         for v in obj:
-            yield from _walk(v)
+            yield from walk_json(v)
 
 
 def resource_urls(record_json: dict[str, Any], files: list[str]) -> dict[str, str]:
@@ -65,7 +65,7 @@ def resource_urls(record_json: dict[str, Any], files: list[str]) -> dict[str, st
     matches a file when its URL, file name or description contains the file name.
     """
     found: dict[str, str] = {}
-    for d in _walk(record_json):
+    for d in walk_json(record_json):
         url = d.get("url") or d.get("location")
         if not isinstance(url, str):
             continue
@@ -76,7 +76,7 @@ def resource_urls(record_json: dict[str, Any], files: list[str]) -> dict[str, st
     return found
 
 
-def _download(url: str, dest: Path) -> None:
+def download(url: str, dest: Path) -> None:
     req = urllib.request.Request(url, headers={"User-Agent": "fitkit"})
     try:
         with urllib.request.urlopen(req, timeout=60) as resp, open(dest, "wb") as out:  # noqa: S310 - https only
@@ -111,7 +111,7 @@ def pull(
     *,
     mirror: str | Path | None = None,
     root: Path | None = None,
-    fetch: Fetch = _download,
+    fetch: Fetch = download,
 ) -> Path:
     """Refresh data set ``name`` in ``root`` (default the repository's ``data/``); return its folder.
 

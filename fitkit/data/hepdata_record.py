@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from fitkit.data.hepdata import Fetch, _download, _walk
+from fitkit.data.hepdata import Fetch, download, walk_json
 from fitkit.data.registry import Registry, load_registry, registry_path, repo_data_dir, sha256_of
 from fitkit.errors import InputError
 
@@ -111,7 +111,7 @@ def _items(record_json: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]
     """(resource file name -> URL, table file name -> URL) listed in the record JSON."""
     resources: dict[str, str] = {}
     tables: dict[str, str] = {}
-    for d in _walk(record_json):
+    for d in walk_json(record_json):
         data = d.get("data")
         yaml_url = (data.get("yaml") if isinstance(data, dict) else None) or d.get("yaml")
         if isinstance(d.get("name"), str) and isinstance(yaml_url, str):
@@ -217,7 +217,7 @@ def _registry_entry(key: str, meta: dict[str, Any], files: dict[str, str], urls:
 
 
 def pull_record(
-    record: str, *, mirror: str | Path | None = None, root: Path | None = None, fetch: Fetch = _download
+    record: str, *, mirror: str | Path | None = None, root: Path | None = None, fetch: Fetch = download
 ) -> PulledRecord:
     """Pull a HEPData record into ``root`` (default the repository's ``data/``); see the module docstring."""
     key, url = parse_record(record)

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["ObservableName", "parse_observable", "KINDS", "CHANNELS", "LEPTONS"]
@@ -56,6 +57,7 @@ class ObservableName(NamedTuple):
         return self.kind.startswith("<")
 
 
+@lru_cache(maxsize=1024)  # called per bin at every cost evaluation; the result is immutable
 def parse_observable(name: str) -> ObservableName:
     """Split an observable name into its parts; raise ``ValueError`` naming what is unknown."""
     m = _PATTERN.match(name)

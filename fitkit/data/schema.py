@@ -49,6 +49,7 @@ __all__ = [
     "Card",
     "Measurement",
     "YieldsCard",
+    "ObservableName",
 ]
 
 #: Largest magnitude of a number in a card (in the card's units; times ``scale`` for absolute
@@ -71,8 +72,15 @@ def _sane_scale(v: float) -> float:
     return v
 
 
+def _known_observable(v: str) -> str:
+    parse_observable(v)
+    return v
+
+
 _Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_bounded)]
 _Scale = Annotated[float, Field(gt=0, allow_inf_nan=False), AfterValidator(_sane_scale)]
+#: An observable name fitkit can predict (:func:`fitkit.data.observables.parse_observable`).
+ObservableName = Annotated[str, AfterValidator(_known_observable)]
 
 
 class _Strict(BaseModel):
@@ -107,7 +115,7 @@ class MeasurementEntry(_Strict):
     """One measured number as written in a card."""
 
     id: str
-    observable: str
+    observable: ObservableName
     process: str | None = None
     lepton: str | None = None
     q2: tuple[_Finite, _Finite] | None = None
@@ -117,12 +125,6 @@ class MeasurementEntry(_Strict):
     sm: SMExpectation | None = None
     tags: list[str] = []
     note: str | None = None
-
-    @field_validator("observable")
-    @classmethod
-    def _known_observable(cls, v: str) -> str:
-        parse_observable(v)
-        return v
 
     @field_validator("lepton")
     @classmethod

@@ -14,6 +14,12 @@ quantile of chi^2 with n_free degrees of freedom, 11.83 for two) are listed: the
 the 1/2/3 sigma contour plots. Nuisance parameters of the terms (e.g. pyhf) are profiled by
 MIGRAD.
 
+MIGRAD gets the gradient of the terms when every term is
+:class:`~fitkit.likelihood.hooks.Differentiable` (:class:`FitGradient`; for the vectorised costs
+one batch call of 2k + 1 points, ~ the time of one point, instead of MINUIT's 2k or more
+single-point calls) and then runs with strategy 0 (strategy 1 would check the gradient against
+its own numerical one); HESSE runs once, on the reported minimum (its errors are the result's).
+
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
 degrees of freedom into Gaussian sigmas; ``p_value`` is P(chi^2_ndof > chi2_min) with
@@ -34,10 +40,18 @@ from iminuit import Minuit
 from scipy import ndimage, stats
 
 from fitkit.fitdef import FitProblem
+from fitkit.inference.profile import make_minuit
 from fitkit.inference.results import FitResult, Minimum, ParameterResult
-from fitkit.likelihood.hooks import Batched, WithExtras, WithObservables
+from fitkit.likelihood.hooks import (
+    Batched,
+    Differentiable,
+    PoissonTerm,
+    SaturatedTerm,
+    WithExtras,
+    WithObservables,
+)
 
-__all__ = ["fit", "evaluate", "batch_cost", "minimize", "grid_axes", "significance_from_delta_chi2"]
+__all__ = ["fit", "evaluate", "batch_cost", "minimize", "FitGradient", "grid_axes", "significance_from_delta_chi2"]
 
 Progress = Callable[[int, int], None]
 
@@ -51,10 +65,10 @@ AT_BOUND_TOL: float = 1e-4
 
 def goodness_of_fit(costs: Sequence[object]) -> str:
     """How chi2_min of a sum of terms can be read (module docstring): ``chi2``, ``saturated`` or ``none``."""
-    poisson = [c for c in costs if getattr(c, "poisson", False)]
+    poisson = [c for c in costs if isinstance(c, PoissonTerm) and c.poisson]
     if not poisson:
         return "chi2"
-    if all(getattr(c, "saturated", False) for c in poisson):
+    if all(isinstance(c, SaturatedTerm) and c.saturated for c in poisson):
         return "saturated"
     return "none"
 
@@ -114,19 +128,21 @@ def minimize(
 ) -> tuple[Minuit, dict[str, float]]:
     """MIGRAD (+HESSE, +MINOS) from ``start`` in fit coordinates; nuisances profiled.
 
+    When every term is :class:`~fitkit.likelihood.hooks.Differentiable`, MIGRAD gets the
+    terms' gradient (:class:`FitGradient`; one vectorised call per gradient) instead of
+    computing it from one cost call per displaced point.
     Returns the Minuit object (fit coordinates) and the physical values at the minimum.
     """
     names = _all_params(problem)
     free = {p.name: p for p in problem.free}
     cost = problem.cost
 
-    def to_phys(x: Sequence[float]) -> list[float]:
+    def to_phys(x: Sequence[float] | np.ndarray) -> list[float]:
         return [float(free[n].from_fit(v)) if n in free else float(v) for n, v in zip(names, x)]
 
-    def fcn(*x: float) -> float:
+    def fcn(x: np.ndarray) -> float:
         return float(cost(*to_phys(x)))
 
-    fcn.errordef = Minuit.LEAST_SQUARES  # type: ignore[attr-defined]
     x0 = []
     for n in names:
         if n in free:
@@ -135,8 +151,12 @@ def minimize(
             x0.append(float(problem.fixed[n]))
         else:
             x0.append(float(problem.nuisance_start.get(n, 0.0)))
-    m = Minuit(fcn, *x0, name=names)
-    m.strategy = problem.definition.fit.strategy
+    grad = FitGradient(problem) if all(isinstance(c, Differentiable) for c in problem.costs) else None
+    m = make_minuit(fcn, np.array(x0), grad=grad, name=names)
+    # strategy 1 checks a given gradient against MINUIT's numerical one (and then mostly uses
+    # that): with a gradient strategy 0, unless the definition asks for 2; HESSE follows MIGRAD
+    strategy = problem.definition.fit.strategy
+    m.strategy = 0 if grad is not None and strategy < 2 else strategy
     for n in names:
         if n in free:
             m.limits[n] = free[n].fit_bounds()
@@ -152,6 +172,32 @@ def minimize(
             m.minos(*[n for n in names if n in free])
     phys = dict(zip(names, to_phys(list(m.values))))
     return m, phys
+
+
+class FitGradient:
+    """Gradient of a problem's total cost in Minuit's coordinates (log10 for ``scale: log``
+    parameters), summed from the terms' :meth:`~fitkit.likelihood.hooks.Differentiable.gradient`
+    in the parameters Minuit varies: with p = 10^x, d f / dx = p ln 10 d f / dp. Fixed parameters
+    get zeros (Minuit ignores them).
+    """
+
+    def __init__(self, problem: FitProblem) -> None:
+        self.problem = problem
+        self.names = _all_params(problem)
+        self.free = {p.name: p for p in problem.free}
+        varied = {n for n in self.names if n not in problem.fixed}
+        self.terms = [(cost, list(cost._parameters), [p for p in cost._parameters if p in varied]) for cost in problem.costs]
+        self.log = np.array([n in self.free and self.free[n].scale == "log" for n in self.names])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """d cost / d x at Minuit's point ``x`` (fit coordinates)."""
+        phys = np.array([float(self.free[n].from_fit(v)) if n in self.free else float(v) for n, v in zip(self.names, x)])
+        point = dict(zip(self.names, phys))
+        grad = np.zeros(len(self.names))
+        for cost, own, wrt in self.terms:
+            if wrt:
+                grad[[self.names.index(p) for p in wrt]] += cost.gradient({p: point[p] for p in own}, wrt)
+        return np.where(self.log, phys * math.log(10.0), 1.0) * grad
 
 
 def evaluate(problem: FitProblem, at: Mapping[str, float]) -> float:
@@ -253,10 +299,12 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
     best_phys: dict[str, float] = {}
     if problem.free or problem.nuisance_start:
         for start in _grid_starts(problem, progress):
-            m, phys = minimize(problem, start, hesse=True)
+            m, phys = minimize(problem, start, hesse=False)
             minima.append(Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free}))
             if best_m is None or m.fval < best_m.fval:
                 best_m, best_phys = m, phys
+        if best_m is not None and not all(best_m.fixed.to_dict().values()):
+            best_m.hesse()  # the errors of the reported minimum (the others need none)
         if minos and best_m is not None:
             best_m, best_phys = minimize(problem, {p.name: best_phys[p.name] for p in problem.free}, minos=True)
         chi2_min = float(best_m.fval) if best_m is not None else chi2_sm

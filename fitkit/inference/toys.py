@@ -42,6 +42,7 @@ from typing import NamedTuple
 import numpy as np
 
 from fitkit.inference.profile import fit_nuisances
+from fitkit.inference.template_scan import normalisation_unit
 from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, NP_NORM, NP_SAMPLE, Belle2Knunu
 
 __all__ = ["toy_seeds", "score_scan", "scan_statistic", "lr_significance", "ToyResult", "run_toys", "toy_chunk"]
@@ -72,10 +73,12 @@ def score_scan(
     mu_centre: float = 1.0,
     start: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, dict[str, float]]:
-    """Signed score significance Z(m) for yield templates (n_masses, n_cells) per BR = 1e-6.
+    """Signed score significance Z(m) for yield templates (n_masses, n_cells) per unit BR.
 
-    Returns Z (n_masses,) and the no-X fit values.
+    Returns Z (n_masses,) and the no-X fit values (the normalisation, 0, in Minuit's unit
+    :func:`fitkit.inference.template_scan.normalisation_unit`; Z does not depend on it).
     """
+    templates = np.asarray(templates, float) * normalisation_unit(templates)
     cw = lk.workspace
     null = fit_nuisances(
         lk.signal_cost(templates[0], data=data, aux=aux, mu_centre=mu_centre),
@@ -118,8 +121,9 @@ def lr_significance(
 ) -> float:
     """Signed sqrt(-2 Delta ln L) between the fits with BR(K X) free and BR = 0 (same data).
 
-    ``template``: yields per BR = 1e-6 (n_cells,); ``null_values``: the BR = 0 fit to start from.
+    ``template``: yields per unit BR (n_cells,); ``null_values``: the BR = 0 fit to start from.
     """
+    template = np.asarray(template, float) * normalisation_unit(template)
     cost = lk.signal_cost(template, data=data, aux=aux, mu_centre=mu_centre)
     null = fit_nuisances(cost, fixed={NP_NORM: 0.0}, start=null_values, hesse=False, limits=lk.limits())
     alt = fit_nuisances(cost, start={**null.values, NP_NORM: 1.0}, hesse=False, limits=lk.limits())
@@ -178,7 +182,7 @@ def toy_chunk(
 ) -> np.ndarray:
     """Toys ``indices`` (of ``n_total`` spawned from ``seed``): rows (T, m_best). Pure function.
 
-    ``templates`` (n_masses, n_cells): the signal yields per unit of the normalisation at ``masses``.
+    ``templates`` (n_masses, n_cells): the signal yields per unit BR at ``masses``.
     """
     lk = _likelihood(directory)
     cw = lk.workspace

@@ -2,7 +2,10 @@
 
 Each module in this package may define ``TERMS: dict[str, builder]`` with
 ``builder(spec: dict, model: Model, *, context: TermContext) -> iminuit.cost.Cost``; the
-registry imports the modules on first use.
+registry imports the modules on first use. Term types built by packages above this one (the
+low-energy constraints' ``lowenergy``) or by other installed packages are declared as entry
+points of the group ``fitkit.terms`` (``pyproject.toml``), loaded the same way, so that this
+package never imports them.
 """
 
 from __future__ import annotations
@@ -12,13 +15,17 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 from fitkit.data.catalog import Catalog
 from fitkit.errors import InputError
 
-__all__ = ["TermContext", "build_term", "available_terms"]
+__all__ = ["TermContext", "build_term", "available_terms", "ENTRY_POINT_GROUP"]
+
+#: Entry-point group of term types defined outside this package.
+ENTRY_POINT_GROUP = "fitkit.terms"
 
 
 @dataclass
@@ -39,6 +46,10 @@ def _registry() -> dict[str, Callable[..., Any]]:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         found.update(getattr(module, "TERMS", {}))
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in found:
+            raise InputError(f"term type {ep.name!r} of entry point {ep.value!r} is already defined by fitkit.likelihood", field="terms.type")
+        found[ep.name] = ep.load()
     return found
 
 

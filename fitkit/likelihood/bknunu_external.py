@@ -39,8 +39,9 @@ from scipy import stats
 
 from fitkit.constants import SM_BR_KNUNU
 from fitkit.data.catalog import Catalog
+from fitkit.data.limits import find_limit
 from fitkit.errors import InputError
-from fitkit.likelihood.limits import find_limit
+from fitkit.likelihood.penalty import asymmetric_gaussian
 
 __all__ = [
     "BRConstraint",
@@ -75,9 +76,7 @@ class BRConstraint:
 
     def chi2(self, br: np.ndarray) -> np.ndarray:
         """chi^2 at branching ratios ``br`` (any shape)."""
-        d = np.asarray(br, float) - self.mean
-        sig = np.where(d > 0, self.sigma_above, self.sigma_below)
-        return np.where(np.isfinite(sig), (d / np.where(np.isfinite(sig), sig, 1.0)) ** 2, 0.0)
+        return asymmetric_gaussian(br, self.mean, self.sigma_below, self.sigma_above)[0]
 
 
 def constraints(mode: str, catalog: Catalog | None = None) -> list[BRConstraint]:
@@ -98,9 +97,9 @@ def constraints(mode: str, catalog: Catalog | None = None) -> list[BRConstraint]
     return out
 
 
-def as_penalties(cons: Sequence[BRConstraint], unit: float = 1e-6) -> list[tuple[float, float, float]]:
-    """The constraints as (mean, sigma_below, sigma_above) in units of ``unit`` (for ``CompiledWorkspace.fit``)."""
-    return [(c.mean / unit, c.sigma_below / unit, c.sigma_above / unit) for c in cons]
+def as_penalties(cons: Sequence[BRConstraint]) -> list[tuple[float, float, float]]:
+    """The constraints as (mean, sigma_below, sigma_above) branching-ratio penalties (template fits' ``external``)."""
+    return [(c.mean, c.sigma_below, c.sigma_above) for c in cons]
 
 
 def total_chi2(cons: Sequence[BRConstraint], br: np.ndarray) -> np.ndarray:

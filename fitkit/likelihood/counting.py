@@ -53,7 +53,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -93,7 +93,6 @@ __all__ = [
     "counting_cards",
     "CountingChannel",
     "CountingLikelihood",
-    "CountingExternal",
     "counting_channels",
     "counting_likelihood",
     "profiled_deviance",
@@ -531,22 +530,9 @@ class CountingLikelihood:
             hi *= 2.0
         return float(optimize.brentq(lambda x: cls(x) - alpha, 0.0, hi, xtol=1e-6 * hi, rtol=1e-6))
 
-    def external(self) -> CountingExternal:
-        """This likelihood as an external chi^2 term of the Belle II scan (BR in units of 1e-6)."""
-        return CountingExternal(self)
-
-
-@dataclass(frozen=True)
-class CountingExternal:
-    """chi^2(BR_X / 1e-6, m_X) of a :class:`CountingLikelihood`, the ``external`` term of
-    :meth:`fitkit.likelihood.belle2_knunu.Belle2Knunu.scan_light_x` (a callable; tuples there are the
-    older Gaussian penalties)."""
-
-    likelihood: CountingLikelihood
-    unit: float = 1e-6
-
-    def __call__(self, br_in_unit: np.ndarray | float, m_x: float | None = None) -> np.ndarray:
-        return self.likelihood.chi2(np.asarray(br_in_unit, float) * self.unit, m_x)
+    def external(self) -> Callable[[np.ndarray | float, float | None], np.ndarray]:
+        """This likelihood as an external chi^2(BR_X, m_X) term of a template fit (plain branching ratios)."""
+        return self.chi2
 
 
 def counting_likelihood(

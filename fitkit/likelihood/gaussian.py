@@ -160,7 +160,7 @@ class GaussianChi2(BatchedCost):
             cov = self._fixed_sig[:, None] * self._rho * self._fixed_sig[None, :] + np.diag(self._sig_th**2)
             self._cinv = np.linalg.inv(cov)
         limits = {name: p.bounds for name, p in model.parameters.items()}
-        super().__init__({n: (None if np.isinf(limits[n]).all() else limits[n]) for n in self.names}, verbose)
+        super().__init__({n: (None if np.isinf(limits[n]).all() else limits[n]) for n in self.names}, verbose, specs=model.parameters)
 
     # -- iminuit Cost interface ------------------------------------------------------------
     def _ndata(self) -> int:

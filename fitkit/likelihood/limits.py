@@ -40,17 +40,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scipy import stats
 
-from fitkit.data.catalog import read_yaml, validation_error
+from fitkit.data.limits import UpperLimit
 from fitkit.data.observables import parse_observable
-from fitkit.data.schema import Measurement, Source
+from fitkit.data.schema import Measurement
 from fitkit.errors import InputError
 from fitkit.likelihood.batched import BatchedCost
 from fitkit.models.base import Model, as_points
@@ -58,11 +55,6 @@ from fitkit.models.base import Model, as_points
 __all__ = [
     "Construction",
     "CONSTRUCTIONS",
-    "UpperLimit",
-    "LimitFile",
-    "load_limits",
-    "load_limit_file",
-    "find_limit",
     "limit_sigma",
     "limit_chi2",
     "UpperLimitChi2",
@@ -72,76 +64,6 @@ __all__ = [
 
 Construction = Literal["one-sided-gaussian", "chi2-quantile", "hard"]
 CONSTRUCTIONS: tuple[str, ...] = ("one-sided-gaussian", "chi2-quantile", "hard")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class UpperLimit(_Strict):
-    """One published upper limit: observable < upper_limit at confidence level ``cl``."""
-
-    id: str
-    observable: str
-    process: str | None = None
-    upper_limit: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]  # a branching ratio
-    cl: Annotated[float, Field(gt=0, lt=1)]
-    note: str | None = None
-
-    @field_validator("observable")
-    @classmethod
-    def _known_observable(cls, v: str) -> str:
-        parse_observable(v)
-        return v
-
-
-class LimitFile(_Strict):
-    """A file of upper limits from one publication."""
-
-    id: str
-    source: Source
-    supersedes: list[str] = []  # card ids this file replaces (fitkit.data.catalog)
-    limits: list[UpperLimit] = Field(min_length=1)
-
-
-def load_limit_file(path: str | Path) -> LimitFile:
-    """Read and validate one file of upper limits now (not the cached copy); errors name the file,
-    the limit id and the field."""
-    return _load_file.__wrapped__(str(path))
-
-
-@cache
-def _load_file(path: str) -> LimitFile:
-    raw = read_yaml(Path(path))
-    try:
-        return LimitFile.model_validate(raw)
-    except ValidationError as exc:
-        raise validation_error(exc, raw, file=path, list_key="limits") from None
-
-
-def load_limits(data_dir: str | Path) -> dict[str, tuple[Path, LimitFile, UpperLimit]]:
-    """Every limit under ``<data_dir>/**/limits/*.yaml``: id -> (file, its contents, the limit)."""
-    out: dict[str, tuple[Path, LimitFile, UpperLimit]] = {}
-    root = Path(data_dir)
-    for path in sorted(root.rglob("*.yaml")):
-        if "limits" not in path.relative_to(root).parts[:-1]:
-            continue
-        lf = _load_file(str(path))
-        for lim in lf.limits:
-            if lim.id in out:
-                raise InputError(f"limit id {lim.id!r} is also used in {out[lim.id][0]}", file=str(path), field="id")
-            out[lim.id] = (path, lf, lim)
-    return out
-
-
-def find_limit(limit_id: str, data_dir: str | Path) -> tuple[Path, LimitFile, UpperLimit]:
-    """The limit ``limit_id``; an unknown id raises :class:`InputError` listing the known ones."""
-    table = load_limits(data_dir)
-    if limit_id not in table:
-        raise InputError(
-            f"unknown limit {limit_id!r}; known: {', '.join(sorted(table)) or 'none'}", file=str(data_dir), field="limit"
-        )
-    return table[limit_id]
 
 
 def limit_sigma(upper_limit: float, cl: float, construction: Construction) -> float:
@@ -223,7 +145,7 @@ class UpperLimitChi2(BatchedCost):
         self.limit, self.model, self.construction, self.wall = limit, model, construction, wall
         self.names = list(model.parameters)
         bounds = {n: p.bounds for n, p in model.parameters.items()}
-        super().__init__({n: (None if np.isinf(bounds[n]).all() else bounds[n]) for n in self.names}, verbose)
+        super().__init__({n: (None if np.isinf(bounds[n]).all() else bounds[n]) for n in self.names}, verbose, specs=model.parameters)
 
     def _ndata(self) -> int:
         return 1

@@ -204,7 +204,7 @@ def diff_runs(old: str | Path, new: str | Path, *, rtol: float = 1e-6) -> RunDif
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _fmt(x: float | None, err: float | None = None) -> str:
+def format_value(x: float | None, err: float | None = None) -> str:
     if x is None:
         return "—"
     s = f"{x:.5g}"
@@ -233,7 +233,7 @@ def _markdown(d: RunDiff) -> str:
         for q in f.quantities:
             mark = "**" if q.changed else ""
             delta = "" if q.delta is None else f"{q.delta:+.4g}"
-            lines.append(f"| {mark}{q.label}{mark} | {_fmt(q.old, q.old_error)} | {mark}{_fmt(q.new, q.new_error)}{mark} | {delta} |")
+            lines.append(f"| {mark}{q.label}{mark} | {format_value(q.old, q.old_error)} | {mark}{format_value(q.new, q.new_error)}{mark} | {delta} |")
         if f.cards:
             lines += ["", "Cards: " + ", ".join(f"`{c.card}` ({c.change})" for c in f.cards)]
         for s in f.substitutions:
@@ -248,7 +248,7 @@ def _html(d: RunDiff) -> str:
 
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>fitkit: what changed</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{REPORT_CSS}</style></head><body>",
         "<h1>fitkit: what changed</h1>",
         f"<p>old: <code>{escape(str(d.old))}</code> → new: <code>{escape(str(d.new))}</code></p>",
         "<table><tr><th>fit</th><th>kind</th><th>status</th></tr>",
@@ -272,7 +272,7 @@ def _html(d: RunDiff) -> str:
         for q in f.quantities:
             cls = " class='changed'" if q.changed else ""
             delta = "" if q.delta is None else f"{q.delta:+.4g}"
-            parts.append(f"<tr{cls}><td>{escape(q.label)}</td><td>{_fmt(q.old, q.old_error)}</td><td>{_fmt(q.new, q.new_error)}</td><td>{delta}</td></tr>")
+            parts.append(f"<tr{cls}><td>{escape(q.label)}</td><td>{format_value(q.old, q.old_error)}</td><td>{format_value(q.new, q.new_error)}</td><td>{delta}</td></tr>")
         parts.append("</table>")
         if f.cards:
             parts.append("<p>Cards: " + ", ".join(f"<code>{escape(c.card)}</code> ({c.change})" for c in f.cards) + "</p>")
@@ -284,7 +284,7 @@ def _html(d: RunDiff) -> str:
     return "\n".join(parts) + "\n"
 
 
-_CSS = (
+REPORT_CSS = (
     "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
     "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
     "td:first-child,th:first-child{text-align:left}tr.changed{background:#fff3b0;font-weight:bold}"
@@ -292,7 +292,7 @@ _CSS = (
 )
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text)
@@ -326,6 +326,6 @@ def write_diff(d: RunDiff, output: str | Path, *, plots: bool = True) -> tuple[P
                                   title=f"{f.name}: old vs new", parameters=params)
                 f.plots.append(str(png.relative_to(out)))
     md, html = out / "compare.md", out / "compare.html"
-    _atomic_write(md, _markdown(d))
-    _atomic_write(html, _html(d))
+    atomic_write(md, _markdown(d))
+    atomic_write(html, _html(d))
     return md, html

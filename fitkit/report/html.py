@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from fitkit.report.diff import _CSS, _atomic_write, _fmt, load_run
+from fitkit.report.diff import REPORT_CSS, atomic_write, format_value, load_run
 
 __all__ = ["write_index", "markdown_table_to_html"]
 
@@ -50,7 +50,7 @@ def write_index(output: str | Path) -> Path:
     n_img = sum(len(list(Path(d["_dir"]).glob("*.png"))) for d in fits.values())
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>fitkit results</title>",
-        f"<style>{_CSS}</style></head><body><h1>fitkit results</h1>",
+        f"<style>{REPORT_CSS}</style></head><body><h1>fitkit results</h1>",
     ]
     if (out / "compare.html").exists():
         parts.append("<p><a href='compare.html'>What changed since the previous run</a></p>")
@@ -59,11 +59,11 @@ def write_index(output: str | Path) -> Path:
     )
     for name, d in fits.items():
         pinned = (d.get("provenance") or {}).get("pinned", False)
-        best = ", ".join(f"{escape(k)} = {_fmt(p.get('value'), p.get('error'))}" for k, p in (d.get("parameters") or {}).items())
+        best = ", ".join(f"{escape(k)} = {format_value(p.get('value'), p.get('error'))}" for k, p in (d.get("parameters") or {}).items())
         parts.append(
             f"<tr><td><a href='#{escape(name)}'>{escape(name)}</a></td><td>{'paper (pinned)' if pinned else 'current'}</td>"
-            f"<td>{_fmt(d.get('chi2_min'))}</td><td>{d.get('ndof', '')}</td><td>{_fmt(d.get('chi2_sm'))}</td>"
-            f"<td>{_fmt(d.get('pull_sm'))}</td><td style='text-align:left'>{best}</td></tr>"
+            f"<td>{format_value(d.get('chi2_min'))}</td><td>{d.get('ndof', '')}</td><td>{format_value(d.get('chi2_sm'))}</td>"
+            f"<td>{format_value(d.get('pull_sm'))}</td><td style='text-align:left'>{best}</td></tr>"
         )
     parts.append("</table>")
     for name, d in fits.items():
@@ -81,5 +81,5 @@ def write_index(output: str | Path) -> Path:
     parts.append(f"<p id='plot-status'>plots: {n_img} (checking that they load…)</p>")
     parts.append(f"<script>{_IMG_CHECK}</script></body></html>")
     path = out / "index.html"
-    _atomic_write(path, "\n".join(parts) + "\n")
+    atomic_write(path, "\n".join(parts) + "\n")
     return path

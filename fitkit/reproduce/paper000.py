@@ -19,7 +19,7 @@ from scipy import integrate
 
 from fitkit.constants import M_BPLUS, M_KPLUS, TAU_BPLUS, width_from_lifetime
 from fitkit.data.catalog import Catalog
-from fitkit.likelihood.limits import find_limit
+from fitkit.data.limits import find_limit
 from fitkit.models.massless_dark_photon import (
     LAMBDA_REF,
     MasslessDarkPhoton,

@@ -80,8 +80,8 @@ REPO = Path(__file__).resolve().parents[2]
 )
 def test_bad_counting_limit_and_yields_files(tmp_path: Path, relative: str, old: str, new: str, message: str) -> None:
     from fitkit.data.catalog import load_yields_card
+    from fitkit.data.limits import load_limit_file
     from fitkit.likelihood.counting import load_counting_card
-    from fitkit.likelihood.limits import load_limit_file
 
     loader = {"counting": load_counting_card, "limits": load_limit_file, "yields": load_yields_card}[relative.split("/")[1]]
     text = (REPO / "data" / relative).read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from fitkit.data.catalog import Catalog
 from fitkit.data.schema import Measurement
 from fitkit.fitdef import build_problem, load_definition
 from fitkit.inference import fit, profile_scan
-from fitkit.inference.fit import significance_from_delta_chi2
+from fitkit.inference.fit import FitGradient, minimize, significance_from_delta_chi2
+from fitkit.likelihood.batched import WithoutGradient
 from fitkit.models.base import Model, Parameter
 
 
@@ -91,7 +93,8 @@ def test_sm_fits_of_002() -> None:
         assert len(r.provenance["sha256"]) == 64
 
 
-def test_profile_scan_2d_grid_and_migrad_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def shift2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import fitkit.models as models
 
     models._registry.cache_clear()
@@ -101,7 +104,11 @@ def test_profile_scan_2d_grid_and_migrad_agree(tmp_path: Path, monkeypatch: pyte
         "name: shift2\nmodel: shift\ndata: {tags: [table1-002, muon]}\n"
         "parameters:\n  a: {start: 0.0}\n  b: {start: 0.0}\nfit: {grid: {a: 15, b: 15}}\n"
     )
-    problem = build_problem(load_definition(p))
+    return build_problem(load_definition(p))
+
+
+def test_profile_scan_2d_grid_and_migrad_agree(shift2) -> None:
+    problem = shift2
     r = fit(problem)
     assert r.significance_sm > 3  # the K+ mumu and K*/phi rates are all below the SM
     grid = profile_scan(problem, "a", "b", points=(25, 25), chi2_min=r.chi2_min)
@@ -111,3 +118,38 @@ def test_profile_scan_2d_grid_and_migrad_agree(tmp_path: Path, monkeypatch: pyte
     one_d_grid = profile_scan(problem, "a", points=(9,), profile_points=400, chi2_min=r.chi2_min)
     one_d_migrad = profile_scan(problem, "a", points=(9,), method="migrad", chi2_min=r.chi2_min)
     assert np.allclose(one_d_grid.chi2, one_d_migrad.chi2, atol=0.05)
+
+
+def test_minimize_uses_the_gradient_and_finds_the_same_minimum(shift2) -> None:
+    m, phys = minimize(shift2, {"a": 0.5, "b": -0.5})
+    assert m.valid and m.ngrad > 0  # MIGRAD used the costs' batched gradient
+    plain = dataclasses.replace(shift2, costs=[WithoutGradient(c) for c in shift2.costs])
+    m0, phys0 = minimize(plain, {"a": 0.5, "b": -0.5})
+    assert m0.valid and m0.ngrad == 0  # numerical derivatives of MINUIT
+    assert m.fval == pytest.approx(m0.fval, abs=1e-6)
+    assert phys["a"] == pytest.approx(phys0["a"], abs=1e-4) and phys["b"] == pytest.approx(phys0["b"], abs=1e-4)
+    np.testing.assert_allclose(m.errors, m0.errors, rtol=1e-3)  # HESSE as before
+
+
+def test_fit_gradient_is_the_derivative_in_fit_coordinates() -> None:
+    """darkz-C: M_ZD on a log scale, g_mu linear, eps and eps_Z fixed (zero entries). Reference:
+    central differences of the total cost in Minuit's coordinates, step 1e-6."""
+    from fitkit import api
+
+    problem = api.problem("darkz-C")
+    names = problem.parameter_names
+    free = {p.name: p for p in problem.free}
+    x = np.array([float(free[n].to_fit(v)) if n in free else problem.fixed[n] for n, v in
+                  zip(names, [{"M_ZD": 0.03, "g_mu": -0.12}.get(n, 0.0) for n in names])])  # fmt: skip
+
+    def f(y: np.ndarray) -> float:
+        return float(problem.cost(*[float(free[n].from_fit(v)) if n in free else float(v) for n, v in zip(names, y)]))
+
+    got = FitGradient(problem)(x)
+    for i, n in enumerate(names):
+        if n not in free:
+            assert got[i] == 0.0
+            continue
+        e = np.zeros(len(x))
+        e[i] = 1e-6
+        assert got[i] == pytest.approx((f(x + e) - f(x - e)) / 2e-6, rel=1e-4, abs=1e-5)

@@ -39,7 +39,7 @@ def test_gross_vitells_limits():
 def test_score_scan_tracks_the_likelihood_ratio(lk):
     """Near the Belle II excess the score Z and the profile LRT Z agree to ~10 %."""
     masses = np.array([1.0, 2.1, 3.5])
-    z, _ = score_scan(lk, line_templates(lk, masses) * 1e-6)
+    z, _ = score_scan(lk, line_templates(lk, masses))
     lrt = scan_light_x(lk, masses).z_local
     assert np.allclose(z, lrt, rtol=0.15, atol=0.1)
 
@@ -47,7 +47,7 @@ def test_score_scan_tracks_the_likelihood_ratio(lk):
 @pytest.mark.slow
 def test_serial_and_dask_toys_are_identical(lk):
     masses = np.linspace(0.5, 4.5, 9)
-    tpl = line_templates(lk, masses) * 1e-6
+    tpl = line_templates(lk, masses)
     _, theta0 = score_scan(lk, tpl)
     serial = run_toys(DIR, masses, tpl, theta0, n_toys=3, seed=11, chunk=2)
     parallel = run_toys(DIR, masses, tpl, theta0, n_toys=3, seed=11, chunk=1, workers=2)
@@ -60,7 +60,7 @@ def test_serial_and_dask_toys_are_identical(lk):
 def test_scan_statistic_is_the_likelihood_ratio_at_the_excess(lk):
     """On the data the score overshoots (3.98 sigma); T is the profile LRT of the scan (3.63 sigma)."""
     masses = np.linspace(1.5, 2.7, 13)
-    templates = line_templates(lk, masses) * 1e-6
+    templates = line_templates(lk, masses)
     z, null = score_scan(lk, templates)
     t, j = scan_statistic(lk, templates, z, null)
     lrt = scan_light_x(lk, masses[j : j + 1]).z_local[0]

@@ -8,16 +8,10 @@ from iminuit import Minuit
 from scipy import stats
 
 from fitkit.data.catalog import Catalog
+from fitkit.data.limits import UpperLimit, find_limit, load_limits
 from fitkit.errors import InputError
 from fitkit.likelihood import TermContext, available_terms, build_term
-from fitkit.likelihood.limits import (
-    UpperLimit,
-    UpperLimitChi2,
-    find_limit,
-    limit_chi2,
-    limit_sigma,
-    load_limits,
-)
+from fitkit.likelihood.limits import UpperLimitChi2, limit_chi2, limit_sigma
 from fitkit.models.massless_dark_photon import MasslessDarkPhoton
 
 

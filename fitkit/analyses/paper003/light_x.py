@@ -45,6 +45,7 @@ from fitkit.inference.template_scan import (
     TemplateScan,
     fit_sm,
     fit_template,
+    normalisation_unit,
     scan_templates,
 )
 from fitkit.inference.toys import run_toys, scan_statistic, score_scan
@@ -107,20 +108,26 @@ def templates(lk: Belle2Knunu, masses: np.ndarray, treatment: str = "maps") -> n
     raise InputError(f"treatment must be 'maps' or 'gaussian', got {treatment!r}", field="treatment")
 
 
+def _fit_unit(lk: Belle2Knunu) -> float:
+    """Minuit's unit of BR(B+ -> K+ X) for every fit of this analysis: that of the m_X = 0 line
+    (conditioning only; it stays defined for masses beyond the maps, where the template vanishes)."""
+    return normalisation_unit(line_templates(lk, np.array([0.0])))
+
+
 def scan_light_x(
     lk: Belle2Knunu, masses: np.ndarray, *, treatment: str = "maps", external: Sequence[External] = (), data: np.ndarray | None = None
 ) -> TemplateScan:
     """The m_X scan of BR(B+ -> K+ X): ``maps`` or ``gaussian`` templates; ``combined``: maps + ``external``."""
-    tpl = templates(lk, masses, "gaussian" if treatment == "gaussian" else "maps") * 1e-6
-    return scan_templates(lk, masses, tpl, unit=1e-6, treatment=treatment, data=data, external=external)
+    tpl = templates(lk, masses, "gaussian" if treatment == "gaussian" else "maps")
+    return scan_templates(lk, masses, tpl, treatment=treatment, data=data, external=external, unit=_fit_unit(lk))
 
 
 def br_profile(lk: Belle2Knunu, m_x: float, brs: np.ndarray, external=()) -> np.ndarray:
     """-2 ln L (nuisances profiled) at fixed BR(B+ -> K+ X) values ``brs`` and mass ``m_x``."""
-    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
+    tpl, unit = line_templates(lk, np.array([m_x]))[0], _fit_unit(lk)
     out, start = [], None
     for b in brs:
-        r = fit_template(lk, tpl, br_free=False, br_value=b / 1e-6, start=start, hesse=False, external=external, m_x=m_x)
+        r = fit_template(lk, tpl, br_free=False, br_value=float(b), unit=unit, start=start, hesse=False, external=external, m_x=m_x)
         start = r.values
         out.append(r.twice_nll)
     return np.asarray(out)
@@ -255,7 +262,7 @@ def light_x_analysis(
     report("ALP and Z' couplings", 4, 4)
     report("look-elsewhere scan", 0, 1)
     # look-elsewhere (last: the toys are the slow part, everything else has run when they start)
-    line = line_templates(lk, masses) * 1e-6
+    line = line_templates(lk, masses)
     z_score, theta0 = score_scan(lk, line)
     t_obs, j_obs = scan_statistic(lk, line, z_score, theta0)
     q_obs = np.where(z_score > 0, z_score**2, 0.0)
@@ -336,15 +343,15 @@ def postfit_histograms(lk: Belle2Knunu, m_x: float) -> dict[str, Any]:
     """
     import hist
 
-    tpl = line_templates(lk, np.array([m_x]))[0] * 1e-6
+    tpl = line_templates(lk, np.array([m_x]))[0]  # yields per unit BR
     cw = lk.workspace
     null = fit_template(lk, tpl, br_free=False, br_value=0.0, hesse=False)
-    best = fit_template(lk, tpl, start={**null.values, lk.norm_parameter: 1.0}, hesse=True)
+    best = fit_template(lk, tpl, start={**null.values, lk.norm_parameter: 1e-6}, hesse=True)
     axis = hist.axis.Integer(0, cw.n_bins, name="bin", label="reconstructed bin (ITA: BDT x q$^2_{rec}$; HTA: BDT)", underflow=False, overflow=False)
 
     def expected(values: dict[str, float], norm: float) -> np.ndarray:
         x = np.array([values[p] for p in cw.parameters])
-        return cw.expected_data(x[None, :], nominal={NP_SAMPLE: tpl * norm})[0]
+        return cw.expected_data(x[None, :], nominal={NP_SAMPLE: tpl * norm})[0]  # br_np in values is the plain BR
 
     out: dict[str, Any] = {}
     h = hist.Hist(axis, storage=hist.storage.Weight())
@@ -354,7 +361,7 @@ def postfit_histograms(lk: Belle2Knunu, m_x: float) -> dict[str, Any]:
         h = hist.Hist(axis)
         h[...] = expected(values, norm)
         out[key] = h
-    br = best.values[lk.norm_parameter] * 1e-6
+    br = best.values[lk.norm_parameter]
     out["BR_KX"] = br
     out["label_x"] = f"SM + X (m$_X$ = {m_x:.2f} GeV, BR = {br * 1e6:.1f}e-6)"
     return out

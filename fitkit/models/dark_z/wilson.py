@@ -35,6 +35,7 @@ Example:
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -55,6 +56,7 @@ __all__ = ["Convention", "normalisation", "propagator", "wilson_coefficients"]
 Convention = Literal["physical", "printed"]
 
 
+@cache  # a constant of the scheme, needed at every evaluation of the coefficients
 def normalisation(transition: Transition = "bs", *, alpha: float = ALPHA_DARKZ) -> complex:
     """N = (4 G_F/√2)(e^2/16π^2) λ_t of 002 eq. (2.9), in GeV^-2 (λ_t = V_tb V_ts^* for b -> s).
 
