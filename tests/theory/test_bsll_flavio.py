@@ -1,9 +1,9 @@
 """Native SM predictions and NP/SM ratios of the 27 observables of 002 Table 1 against flavio 2.7.1.
 
-Measured (fitkit/flavio, SM): K+ mu mu 1.026-1.034, K0 mu mu 1.025-1.031, K*0 mu mu 0.947-1.036,
-K*+ mu mu 0.981-1.021, phi mu mu 0.967-1.093, K+ ee 1.028-1.035, K*0 ee 0.926 ([0.03^2, 1]) and
-1.026, Xs mu mu 0.986, Xs ee 0.949. The residual differences are the O(alpha_s) corrections to
-C9 and the QCD-factorisation terms that the leading-order engine leaves out (wilson_sm.py).
+Measured (fitkit/flavio, SM): B -> K l l 0.999-1.002 (every bin), K*+ mu mu 0.974-0.991, K*0 mu mu
+0.943 ([0.1, 0.98]) and 0.993-1.005, phi mu mu 0.936 ([0.1, 0.98]) and 0.995-1.009, K*0 ee 0.925
+([0.03^2, 1]) and 1.002, Xs mu mu 0.986, Xs ee 0.949 (inclusive mode at LO, theory/inclusive.py).
+The vector modes below ~2 GeV^2 lack flavio's QCD-factorisation terms (hep-ph/0106067).
 NP/SM ratios for constant shifts agree to better than 1.5 % above 1 GeV^2.
 """
 
@@ -46,10 +46,13 @@ def flavio_sm(flavio_ref, m: Measurement) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("m", MEASUREMENTS, ids=[m.id for m in MEASUREMENTS])
-def test_sm_within_10_percent_of_flavio(flavio_ref, m):
+def test_sm_agrees_with_flavio(flavio_ref, m):
+    """Within 3 % (issue-14 goal) except the vector modes below 2 GeV^2 (QCD factorisation, 8 %) and
+    the LO inclusive mode (6 %)."""
     ref = flavio_sm(flavio_ref, m)
     ours = float(predict(m.observable, m.q2)[0])
-    assert ours == pytest.approx(ref, rel=0.10)
+    loose = "Xs" in m.observable or ("K*" in m.observable or "phi" in m.observable) and m.q2[0] < 0.5
+    assert ours == pytest.approx(ref, rel=0.08 if loose else 0.03)
 
 
 ABOVE_1 = [m for m in MEASUREMENTS if m.q2[0] >= 1.0 and "Xs" not in m.observable]

@@ -10,18 +10,21 @@ they do not interfere in dGamma/dq2). The polynomial is fixed by 6 (P) or 11 (V)
 node and checked at one extra mixed point; then any point costs nothing. Both codes use the same
 nodes (2 per bin, Gauss-Legendre, in ln q^2 for the first bin).
 
-Two comparisons:
+Two comparisons (measured with 2 nodes per bin; numbers printed with ``pytest -s``):
 
-- ``as is``: flavio 2.7.1 with its defaults. The differences are dominated by the two-loop
-  O_1, O_2 matrix elements at q^2 != 0 (F_{1,2}^(7,9), hep-ph/0109140, arXiv:0810.4077) that
-  fitkit does not implement (fitkit/theory/wilson_sm.py); pinned at their measured size so that a
-  regression shows, with the issue-14 goals (3 %) NOT reached: SM up to +9 % at [15, 19],
-  NP/SM up to ~20 %.
-- ``matched``: flavio with those O_1, O_2 corrections frozen at fitkit's level (delta C9 from O_8
-  only, the O_{1,2} part of delta C7 at q^2 = 0) and fitkit's inputs y_s and m_K*+ -- the same
-  physics: the goals hold for B -> K in every bin and for every mode at [15, 19] and for the SM
-  rates above 1.1 GeV^2; below 6 GeV^2 the vector modes keep differences from the QCD-
-  factorisation amplitudes (hep-ph/0106067) that fitkit lacks, pinned at their measured size.
+- ``as is``: flavio 2.7.1 with its defaults. Since fitkit has the two-loop O_1, O_2 matrix elements
+  F_{1,2}^(7,9)(q^2) of hep-ph/0109140 (fitkit/theory/charm_two_loop.py), the issue-14 goals hold for
+  B -> K in every bin below 6 GeV^2 (SM within 0.2 %, NP/SM max 1.8 %, medians 0.2 %) and for the
+  SM rates of every mode in [1.1, 6] GeV^2 (|SM - 1| <= 2.5 %). Not reached, pinned at the measured
+  size: [15, 19] (SM +3.9 ... +4.7 %, NP/SM up to 13.2 %): fitkit holds the O_1, O_2 functions at
+  s-hat = 0.45 above it, flavio has the complete high-q^2 functions of arXiv:0810.4077; and the
+  vector modes below 6 GeV^2 (SM [0.1, 0.98] -2.6 ... -6.4 %, NP/SM up to 6.0 %): QCD factorisation.
+- ``matched``: flavio with fitkit's O(alpha_s) shifts of C7eff and C9eff, y_s and m_K*+ -- the same
+  physics in both codes. Every mode at [15, 19] and B -> K in every bin then agree within 0.9 %
+  (NP/SM max 1.2 %), which isolates the as-is [15, 19] difference as the missing high-q^2
+  functions; the vector modes keep, below 6 GeV^2, the QCD-factorisation amplitudes of flavio
+  (hep-ph/0106067: spectator scattering, weak annihilation) that fitkit lacks: SM [0.1, 0.98]
+  -1.8 ... -5.9 %, NP/SM max 5.2 % (K*0 ee, [1.1, 2.5]), medians <= 1.2 %.
 """
 
 from __future__ import annotations
@@ -104,25 +107,22 @@ class Quadratic:
 
 @contextlib.contextmanager
 def matched_flavio(flavio):
-    """flavio with the two-loop O_1, O_2 matrix elements frozen at fitkit's level and fitkit's
-    y_s and m_K*+ (the physics that fitkit implements, see the module docstring)."""
+    """flavio with fitkit's O(alpha_s) shifts of C7eff and C9eff (wilson_sm.delta_c7_q2 and
+    delta_c9_two_loop: above s-hat = 0.45 the O_1, O_2 functions are held, and the xi_u/xi_t
+    two-loop terms are absent) and fitkit's y_s and m_K*+: the same physics in both codes."""
     from flavio.physics.bdecays import matrixelements as me
-    from flavio.physics.running import running
+
+    from fitkit.theory.wilson_sm import MU_B, delta_c7_q2, delta_c9_two_loop
 
     orig7, orig9 = me.delta_C7, me.delta_C9
 
-    def common(par, wc, q2, scale, qiqj):
-        alpha_s = running.get_alpha(par, scale)["alpha_s"]
-        mb = running.get_mb_pole(par)
-        return -alpha_s / (4 * np.pi) * wc["C8eff_" + qiqj], np.log(scale / mb), q2 / mb**2
-
     def delta_c7(par, wc, q2, scale, qiqj):
-        k, lmu, sh = common(par, wc, q2, scale, qiqj)
-        return orig7(par, wc, 0.0, scale, qiqj) + k * (me.F_87(lmu, sh) - me.F_87(lmu, 0.0))
+        assert scale == MU_B
+        return complex(delta_c7_q2(np.array(q2)))
 
     def delta_c9(par, wc, q2, scale, qiqj):
-        k, _, sh = common(par, wc, q2, scale, qiqj)
-        return k * me.F_89(np.log(sh), sh)
+        assert scale == MU_B
+        return complex(delta_c9_two_loop(np.array(q2)))
 
     params = flavio.default_parameters
     saved = {k: params.get_central(k) for k in ("DeltaGamma/Gamma_Bs", "m_K*+")}
@@ -196,37 +196,40 @@ def table(res) -> str:
     return "\n".join(lines)
 
 
+def is_vector(name: str) -> bool:
+    return bsll.channel(MODES[name][0]).kind == "V"
+
+
 @pytest.mark.slow
 def test_matched_flavio_meets_the_issue_14_goals(results):
-    """Same physics in both codes. Goals met: SM within 3 % in every bin above 1.1 GeV^2 and for
-    B -> K everywhere; NP/SM within 3 % (median <= 1 %) for B -> K in every bin and for all modes
-    at [15, 19]. Not met below 6 GeV^2 for the vector modes (pinned at the measured size): flavio's
-    QCD-factorisation amplitudes (hep-ph/0106067) and the O_{1,2} part of delta C7 beyond q^2 = 0
-    matter where new physics suppresses the transverse rates; measured (2 nodes per bin):
-    SM [0.1, 0.98] -2.4 % (K*+) to -6.4 % (phi); NP/SM max 5.9 % (K*0 ee, [1.1, 2.5]), medians
-    <= 1.3 %."""
+    """Same physics in both codes: the issue-14 goals (SM within 3 %, NP/SM within 3 % and median
+    <= 1 %) hold for B -> K in every bin and for every mode at [15, 19] (measured <= 0.9 %, NP/SM
+    <= 1.2 %); the vector modes below 6 GeV^2 keep flavio's QCD-factorisation terms (pinned:
+    SM [0.1, 0.98] up to -5.9 %, NP/SM max 5.2 %, medians <= 1.2 %)."""
     print("\n" + table(results))
     sm, ratio = results["matched"]
     for (name, i), d in sm.items():
-        vector = bsll.channel(MODES[name][0]).kind == "V"
-        assert abs(d) < (0.07 if vector and i == 0 else 0.03), (name, BINS[i], d)
+        goal = not is_vector(name) or i == 4
         dev = np.abs(ratio[(name, i)])
-        goal = not vector or i == 4
-        assert dev.max() < (0.03 if goal else 0.065), (name, BINS[i], dev.max())
-        assert np.median(dev) <= (0.01 if goal else 0.015), (name, BINS[i], np.median(dev))
-    for name in MODES:
-        dev = np.concatenate([np.abs(ratio[(name, i)]) for i in range(len(BINS))])
-        assert np.median(dev) <= 0.01, (name, np.median(dev))
+        assert abs(d) < (0.015 if goal else 0.065 if i == 0 else 0.03), (name, BINS[i], d)
+        assert dev.max() < (0.015 if goal else 0.06), (name, BINS[i], dev.max())
+        assert np.median(dev) <= (0.01 if goal else 0.013), (name, BINS[i], np.median(dev))
 
 
 @pytest.mark.slow
-def test_flavio_as_is_differences_are_the_missing_two_loop_terms(results):
-    """flavio 2.7.1 with defaults: the measured differences (issue-14 goals not reached here; the
-    cause is isolated by the matched test). Bounds are the measured maxima plus ~1 %."""
+def test_flavio_as_is_meets_the_goals_for_b_to_k_and_pins_the_rest(results):
+    """flavio 2.7.1 with defaults. Goals met: B -> K in every bin below 6 GeV^2 and the SM rates of
+    every mode in [1.1, 6] GeV^2. Pinned (measured + ~1 %): [15, 19] SM +3.9 ... +4.7 %, NP/SM max
+    13.2 % (high-q^2 O_1, O_2 functions of 0810.4077, isolated by the matched test); vector modes
+    below 6 GeV^2: SM [0.1, 0.98] down to -6.4 %, NP/SM max 6.0 % (QCD factorisation)."""
     print("\n" + table(results))
     sm, ratio = results["as_is"]
     for (name, i), d in sm.items():
-        bound = 0.11 if i == 4 else 0.06
-        assert abs(d) < bound, (name, BINS[i], d)
-    worst = max(float(np.max(np.abs(r))) for r in ratio.values())
-    assert worst < 0.25
+        dev = np.abs(ratio[(name, i)])
+        if i == 4:
+            assert 0.03 < d < 0.055 and dev.max() < 0.145 and np.median(dev) < 0.016, (name, d, dev.max())
+        elif not is_vector(name):
+            assert abs(d) < 0.03 and dev.max() < 0.03 and np.median(dev) <= 0.01, (name, BINS[i], d, dev.max())
+        else:
+            assert abs(d) < (0.07 if i == 0 else 0.03), (name, BINS[i], d)
+            assert dev.max() < 0.065 and np.median(dev) <= 0.015, (name, BINS[i], dev.max())
