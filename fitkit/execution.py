@@ -110,7 +110,7 @@ def chunk_bounds(n_tasks: int, n_workers: int) -> list[tuple[int, int]]:
         >>> chunk_bounds(10, 2)
         [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8), (8, 9), (9, 10)]
         >>> len(chunk_bounds(1000, 2)), chunk_bounds(1000, 2)[-1]
-        (32, (968, 1000))
+        (32, (969, 1000))
     """
     if n_tasks <= 0:
         return []
