@@ -19,6 +19,10 @@ MIGRAD gets the gradient of the terms when every term is
 one batch call of 2k + 1 points, ~ the time of one point, instead of MINUIT's 2k or more
 single-point calls) and then runs with strategy 0 (strategy 1 would check the gradient against
 its own numerical one); HESSE runs once, on the reported minimum (its errors are the result's).
+With the gradient MIGRAD's first steps are long: from a start in a local minimum of the grid it
+can step over the barrier into a better valley. Such a start (the end point distinct from and
+separated by a barrier from its start cell) is redone with MINUIT's own derivatives, which keep
+it in its basin, so that islands are still found (002 Case B: the valley at M_ZD ~ 0.21 GeV).
 
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
@@ -125,12 +129,13 @@ def minimize(
     *,
     hesse: bool = True,
     minos: bool = False,
+    gradient: bool = True,
 ) -> tuple[Minuit, dict[str, float]]:
     """MIGRAD (+HESSE, +MINOS) from ``start`` in fit coordinates; nuisances profiled.
 
-    When every term is :class:`~fitkit.likelihood.hooks.Differentiable`, MIGRAD gets the
-    terms' gradient (:class:`FitGradient`; one vectorised call per gradient) instead of
-    computing it from one cost call per displaced point.
+    When every term is :class:`~fitkit.likelihood.hooks.Differentiable` (and ``gradient``),
+    MIGRAD gets the terms' gradient (:class:`FitGradient`; one vectorised call per gradient)
+    instead of computing it from one cost call per displaced point.
     Returns the Minuit object (fit coordinates) and the physical values at the minimum.
     """
     names = _all_params(problem)
@@ -151,7 +156,7 @@ def minimize(
             x0.append(float(problem.fixed[n]))
         else:
             x0.append(float(problem.nuisance_start.get(n, 0.0)))
-    grad = FitGradient(problem) if all(isinstance(c, Differentiable) for c in problem.costs) else None
+    grad = FitGradient(problem) if gradient and all(isinstance(c, Differentiable) for c in problem.costs) else None
     m = make_minuit(fcn, np.array(x0), grad=grad, name=names)
     # strategy 1 checks a given gradient against MINUIT's numerical one (and then mostly uses
     # that): with a gradient strategy 0, unless the definition asks for 2; HESSE follows MIGRAD
@@ -211,10 +216,12 @@ def evaluate(problem: FitProblem, at: Mapping[str, float]) -> float:
     return float(batch_cost(problem, {k: np.array([v]) for k, v in params.items()})[0])
 
 
-def _grid_starts(problem: FitProblem, progress: Progress | None) -> list[dict[str, float]]:
+def _grid_starts(problem: FitProblem, progress: Progress | None) -> tuple[list[dict[str, float]], int]:
+    """The starts of :func:`fit` and how many of them are the best grid cells (the rest are
+    local minima of the grid: islands)."""
     settings = problem.definition.fit
     if not settings.grid or not problem.free:
-        return [dict(problem.start)]
+        return [dict(problem.start)], 1
     axes = grid_axes(problem, settings.grid)
     names = list(axes)
     mesh = np.meshgrid(*[axes[n] for n in names], indexing="ij")
@@ -229,12 +236,20 @@ def _grid_starts(problem: FitProblem, progress: Progress | None) -> list[dict[st
     values = np.where(np.isfinite(values), values, np.inf)
     starts: list[dict[str, float]] = []
     _take_distinct(problem, flat, values, np.argsort(values), starts, settings.starts)
+    n_best = len(starts)
     # local minima of the grid: islands the best cells above would miss
     cube = values.reshape(mesh[0].shape)
     local = np.isfinite(cube) & (cube <= ndimage.minimum_filter(cube, size=3, mode="nearest"))
     idx = np.flatnonzero(local.reshape(-1))
     _take_distinct(problem, flat, values, idx[np.argsort(values[idx])], starts, 2 * settings.starts)
-    return starts
+    return starts, n_best
+
+
+def _left_its_basin(problem: FitProblem, start: Mapping[str, float], end: Minimum) -> bool:
+    """True if MIGRAD went from ``start`` over a barrier (:func:`_separated`) to a distinct minimum."""
+    at = {p.name: np.array([start[p.name]]) for p in problem.free}
+    first = Minimum(fval=float(batch_cost(problem, at)[0]), valid=True, parameters={p.name: start[p.name] for p in problem.free})
+    return _distinct(problem, first.parameters, end.parameters) and _separated(problem, first, end)
 
 
 def _take_distinct(
@@ -298,9 +313,16 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
     best_m: Minuit | None = None
     best_phys: dict[str, float] = {}
     if problem.free or problem.nuisance_start:
-        for start in _grid_starts(problem, progress):
+        starts, n_best = _grid_starts(problem, progress)
+        for k, start in enumerate(starts):
             m, phys = minimize(problem, start, hesse=False)
-            minima.append(Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free}))
+            found = Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free})
+            if k >= n_best and _left_its_basin(problem, start, found):
+                # an island start: MIGRAD with the gradient (strategy 0) can step over the barrier
+                # into a better valley; its own numerical derivatives keep it local (runner-ups)
+                m, phys = minimize(problem, start, hesse=False, gradient=False)
+                found = Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free})
+            minima.append(found)
             if best_m is None or m.fval < best_m.fval:
                 best_m, best_phys = m, phys
         if best_m is not None and not all(best_m.fixed.to_dict().values()):

@@ -54,21 +54,23 @@ def test_absolute_theory_errors_bracket_the_paper_case_c():
     assert P._fit_absolute("C").chi2_min < 56.90 < P._fit("C").chi2_min
 
 
-def test_case_b_has_the_island_above_200_mev():
+def test_case_b_reports_the_island_above_200_mev():
     # the 3 sigma island of the (M_ZD, g_mu) plane where Z_D sits in the low muon bins: a separate
-    # valley (profiled over g_mu) at 0.2-0.3 GeV, 7.9 above chi2_min, behind a barrier. Since the
-    # two-loop O_1, O_2 terms (issue 14) together with the gradient fit of issue 15 no grid start
-    # settles in it, so FitResult.runners_up may miss it; the landscape is checked directly.
+    # valley (profiled over g_mu) at 0.2-0.3 GeV, 7.9 above chi2_min, behind a barrier. MIGRAD with
+    # the gradient steps over that barrier from the island's grid start; fit() then redoes such a
+    # start with MIGRAD's own derivatives, so the island is reported as a runner-up.
     r = P._fit("B")
+    assert r.runners_up, "Case B has a separate local minimum"
+    island = r.runners_up[0]
+    assert 0.15 < island.parameters["M_ZD"] < 0.3
+    assert 0 < island.fval - r.chi2_min < 11.83
     problem = api.problem("darkz-B")
     masses, g = np.geomspace(0.1, 0.4, 13), np.linspace(-3.0, 3.0, 241)
     mm, gg = np.meshgrid(masses, g, indexing="ij")
     profile = batch_cost(problem, {"M_ZD": mm.ravel(), "g_mu": gg.ravel()}).reshape(mm.shape).min(axis=1)
-    island = profile[(masses > 0.2) & (masses < 0.3)].min()
-    assert 0 < island - r.chi2_min < 11.83
-    assert profile[(masses > 0.1) & (masses < 0.2)].min() > island + 20  # the barrier below
-    for m in r.runners_up:
-        assert 0.15 < m.parameters["M_ZD"] < 0.3 and 0 < m.fval - r.chi2_min < 11.83
+    valley = profile[(masses > 0.2) & (masses < 0.3)].min()
+    assert island.fval == pytest.approx(valley, abs=1.5)  # the grid profile is coarser than MIGRAD
+    assert profile[(masses > 0.1) & (masses < 0.2)].min() > valley + 20  # the barrier below
 
 
 def test_rows_build_and_formula_checks_pass():
