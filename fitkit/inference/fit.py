@@ -314,10 +314,11 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
     best_phys: dict[str, float] = {}
     if problem.free or problem.nuisance_start:
         starts, n_best = _grid_starts(problem, progress)
+        with_gradient = all(isinstance(c, Differentiable) for c in problem.costs)
         for k, start in enumerate(starts):
             m, phys = minimize(problem, start, hesse=False)
             found = Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free})
-            if k >= n_best and _left_its_basin(problem, start, found):
+            if with_gradient and k >= n_best and _left_its_basin(problem, start, found):
                 # an island start: MIGRAD with the gradient (strategy 0) can step over the barrier
                 # into a better valley; its own numerical derivatives keep it local (runner-ups)
                 m, phys = minimize(problem, start, hesse=False, gradient=False)
