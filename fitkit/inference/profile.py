@@ -35,7 +35,7 @@ from iminuit.cost import Cost
 
 from fitkit.likelihood.hooks import PoissonTerm, WithProfiledExtras
 
-__all__ = ["NuisanceCost", "Profilable", "ProfileFit", "ProfiledCost", "fit_nuisances", "make_minuit", "as_cost", "positive_definite"]
+__all__ = ["parameter_bounds", "NuisanceCost", "Profilable", "ProfileFit", "ProfiledCost", "fit_nuisances", "make_minuit", "as_cost", "positive_definite"]
 
 
 @runtime_checkable
@@ -126,6 +126,14 @@ def positive_definite(hh: np.ndarray) -> np.ndarray:
     return np.diag(np.abs(np.diag(hh)) + 1.0)
 
 
+def parameter_bounds(cost: NuisanceCost, limits: Mapping[str, tuple[float, float]] | None = None) -> np.ndarray:
+    """(n_par, 2) bounds of the cost's parameters, those named in ``limits`` replaced."""
+    lim = np.asarray(cost.bounds, float).copy()
+    for k, (lo, hi) in (limits or {}).items():
+        lim[cost.index[k]] = (lo, hi)
+    return lim
+
+
 def fit_nuisances(
     cost: NuisanceCost,
     *,
@@ -164,9 +172,7 @@ def fit_nuisances(
     m.strategy = strategy
     m.tol = 0.01
     m.print_level = 0
-    lim = np.asarray(cost.bounds, float).copy()
-    for k, (lo, hi) in (limits or {}).items():
-        lim[cost.index[k]] = (lo, hi)
+    lim = parameter_bounds(cost, limits)
     m.limits = [tuple(b) for b in lim]
     fixed_mask = np.array([bool(cost.fixed[i] or p in fix) for i, p in enumerate(names)])
     for i, p in enumerate(names):
@@ -238,9 +244,7 @@ def _fit_without_hessian(
     m = make_minuit(cost.value, x0, grad=cost.grad, name=names)
     m.strategy = strategy
     m.print_level = 0
-    lim = np.asarray(cost.bounds, float).copy()
-    for k, (lo, hi) in (limits or {}).items():
-        lim[cost.index[k]] = (lo, hi)
+    lim = parameter_bounds(cost, limits)
     m.limits = [tuple(b) for b in lim]
     for i, p in enumerate(names):
         if cost.fixed[i] or p in fix:

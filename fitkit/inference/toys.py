@@ -57,7 +57,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from fitkit.inference.profile import NuisanceCost, fit_nuisances, positive_definite
+from fitkit.inference.profile import (
+    NuisanceCost,
+    fit_nuisances,
+    parameter_bounds,
+    positive_definite,
+)
 from fitkit.inference.template_scan import normalisation_unit
 from fitkit.likelihood.belle2_knunu import BR_SM, BR_SM_ERROR, NP_NORM, NP_SAMPLE, Belle2Knunu
 
@@ -101,13 +106,6 @@ def toy_seeds(seed: int, n: int) -> list[np.random.SeedSequence]:
 @lru_cache(maxsize=2)
 def _likelihood(directory: str) -> Belle2Knunu:
     return Belle2Knunu(Path(directory))
-
-
-def _bounds(cost: NuisanceCost, limits: Mapping[str, tuple[float, float]] | None) -> np.ndarray:
-    lim = np.asarray(cost.bounds, float).copy()
-    for k, (lo, hi) in (limits or {}).items():
-        lim[cost.index[k]] = (lo, hi)
-    return lim
 
 
 def newton_minimum(
@@ -247,7 +245,7 @@ def fit_null(
     ``hessian``: a matrix for the first Newton step (e.g. the data fit's, for a toy).
     """
     cost = lk.signal_cost(np.zeros(n_cells), data=data, aux=aux, mu_centre=mu_centre)
-    lim = _bounds(cost, lk.limits())
+    lim = parameter_bounds(cost, lk.limits())
     x0 = np.asarray(cost.init, float).copy()
     for k, v in (start or {}).items():
         x0[cost.index[k]] = v
@@ -324,7 +322,7 @@ def lr_significance(
     """
     null = score.null
     cost = lk.signal_cost(np.asarray(templates[j], float) * score.unit, data=data, aux=aux, mu_centre=mu_centre)
-    lim = _bounds(cost, lk.limits())
+    lim = parameter_bounds(cost, lk.limits())
     ib = cost.index[NP_NORM]
     free = np.flatnonzero(~np.asarray(cost.fixed, bool))
     h: np.ndarray | None = None
