@@ -1,0 +1,363 @@
+"""QCD-factorisation corrections to B -> V l l (V = K*, phi) at low q^2.
+
+Beneke, Feldmann, Seidel, hep-ph/0106067 ("BFS2001") and hep-ph/0412400 ("BFS2004"). In the
+heavy-quark limit the B -> V gamma* matrix elements of the four-quark operators O_1..O_6 and of
+O_8 that do not factorise into a form factor are hard-scattering kernels convoluted with the
+light-cone distribution amplitudes (LCDAs) of the B meson and of V, BFS2001 eq. (15)::
+
+    T_a = xi_a C_a + pi^2/N_c f_B f_{V,a}/m_B sum_{+-} int dw/w Phi_{B,+-}(w) int du Phi_{V,a}(u) T_{a,+-}(u, w).
+
+fitkit keeps the first (form-factor) term in its naive-factorisation amplitudes with full QCD
+form factors (:mod:`fitkit.theory.bsll`) and adds the non-factorisable second term here, as
+flavio 2.7.1 does (flavio/physics/bdecays/bvll/qcdf.py; the O(alpha_s) "factorisable"
+kernels T^(f) of BFS2001 eqs. (20)-(22) are absorbed in the QCD form factors and left out):
+
+- weak annihilation at leading power, T^(0)_{par,-} (BFS2001 eq. (18); the up-quark and
+  spectator-dependent coefficients of BFS2004 eqs. (47)-(48));
+- hard spectator scattering at O(alpha_s) through O_8 and the four-quark operators
+  (BFS2001 eqs. (23)-(26), the loop functions t_perp, t_par, B_0, I_1, L_1 of eqs. (27)-(32)
+  and h(s, m) of eq. (11), :func:`fitkit.theory.wilson_sm.loop_h`);
+- the power-suppressed weak annihilation of the transverse amplitude (BFS2004 eq. (51)).
+
+The B-meson LCDAs are the exponential model of BFS2001 eq. (54), Phi_B+(w) = w/w0^2 e^{-w/w0},
+Phi_B-(w) = e^{-w/w0}/w0, with w0 = 2 Lambda-bar/3 and Lambda-bar = m_B - m_b (pole), which
+gives lambda_B,+ = w0 and the q^2-dependent lambda_B,-(q^2)^{-1} = e^{-x}/w0 [-Ei(x) + i pi],
+x = q^2/(m_B w0). The V LCDAs are the Gegenbauer expansion to second order,
+Phi_V(u) = 6 u (1-u) [1 + a1 C_1^{3/2}(2u-1) + a2 C_2^{3/2}(2u-1)]. Inputs (f_B, f_V, f_V^perp,
+a1, a2) are in :mod:`fitkit.constants`; C_1..C_6, C_8eff (CMM basis), alpha_s, the pole masses
+m_b, m_c at mu_b = 4.8 GeV in :mod:`fitkit.theory.wilson_sm`. These are the choices of flavio
+2.7.1, so the two codes agree to the precision of the u integral (tests/theory/test_qcdf.py).
+
+The corrections depend on the SM coefficients only (new physics in C_7, C_9, C_10 and primed
+coefficients does not enter the kernels); flavio 2.7.1 likewise evaluates them with SM
+coefficients (its default, interpolated implementation) and applies them below q^2 = 8.9
+GeV^2, where :func:`transversity_nf` switches them off too (BFS warn that QCD factorisation
+is not reliable above ~6 GeV^2). The transversity amplitudes they add (BFS2001 sec. 5, at
+large recoil, with the normalisation of :func:`fitkit.theory.bsll.hadronic`)::
+
+    A_perp += sqrt2 2 m_b (m_B^2 - q^2)/q^2 T_perp,    A_par += -sqrt2 2 m_b (m_B^2 - q^2)/q^2 T_perp,
+    A_0 += m_b (m_B^2 - q^2)^2 / (m_B^2 m_V sqrt(q^2)) T_par,
+
+to both lepton chiralities (they are vector-current amplitudes, like C_7 and C_9).
+
+The u integrals use fixed Gauss-Legendre nodes, split at the charm threshold
+u_c = (m_B^2 - 4 m_c^2)/(m_B^2 - q^2) of the O_1, O_2 loops and mapped by u = a + (b-a)(3t^2 - 2t^3)
+on each part (which smooths the endpoint and threshold behaviour); all q^2 nodes are done at
+once. :func:`transversity_nf` interpolates a table in ln q^2 (computed once per channel), so the
+hot paths pay one interpolation per q^2 node.
+
+Example:
+    >>> from fitkit.theory.bsll import channel
+    >>> t_perp, t_par = qcdf_amplitudes(channel(("B0", "K*")), np.array([1.0]))
+    >>> abs(t_perp[0]) < 0.01 and abs(t_par[0]) < 0.05
+    True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import expi, spence
+
+from fitkit.constants import F_B, F_V_PARA, F_V_PERP_2GEV, GEGENBAUER_V
+from fitkit.theory.wilson_sm import MU_B, loop_h, sm_coefficients, xi_ratio
+
+if TYPE_CHECKING:
+    from fitkit.theory.bsll import Channel
+
+__all__ = [
+    "Q2_MAX_QCDF",
+    "SPECTATOR_CHARGE",
+    "f_perp",
+    "lcda_v",
+    "omega0",
+    "inverse_lambda_b_minus",
+    "b0_loop",
+    "l1_function",
+    "i1_loop",
+    "t_perp",
+    "t_par",
+    "qcdf_amplitudes",
+    "transversity_nf",
+]
+
+#: The corrections are applied below this q^2 (GeV^2), as in flavio 2.7.1.
+Q2_MAX_QCDF: float = 8.9
+#: Electric charge of the spectator quark: d in B0, u in B+, s in Bs.
+SPECTATOR_CHARGE: dict[str, float] = {"B0": -1.0 / 3.0, "B+": 2.0 / 3.0, "Bs": -1.0 / 3.0}
+E_U, E_D = 2.0 / 3.0, -1.0 / 3.0
+#: Gauss-Legendre nodes per part of the u integral (two parts, split at the charm threshold).
+N_U_NODES: int = 40
+#: Small imaginary part of the loop masses, m^2 -> m^2 - i eps (GeV^2), Feynman prescription.
+I_EPS: float = 1e-9
+#: ln q^2 table of :func:`transversity_nf`: nodes from Q2_TABLE_MIN to Q2_MAX_QCDF.
+Q2_TABLE_MIN: float = 1e-7
+N_TABLE: int = 481
+
+
+def _meson(ch: Channel) -> str:
+    name = "phi" if ch.final == "phi" else "K*"
+    if ch.kind != "V" or name not in F_V_PARA:
+        raise ValueError(f"QCD factorisation is implemented for B -> K*, Bs -> phi, not {ch.initial}->{ch.final}")
+    return name
+
+
+@cache
+def f_perp(meson: str, mu: float = MU_B) -> float:
+    """Transverse decay constant f_V^perp(mu) in GeV from its value at 2 GeV (:data:`F_V_PERP_2GEV`),
+    leading-order evolution f(mu) = f(mu0) [alpha_s(mu)/alpha_s(mu0)]^{4/(3 beta_0)}
+    (anomalous dimension gamma_0 = 8/3 of the tensor current, beta_0 = 11 - 2 n_f/3), with n_f = 4
+    from 2 GeV to m_b(m_b) = 4.183 GeV and n_f = 5 above; alpha_s runs at one loop down from
+    alpha_s(mu_b) of the SM input file. (flavio's 3-flavour start gives a 0.7 % smaller f^perp.)
+
+    Example:
+        >>> round(f_perp("K*"), 4)
+        0.1384
+    """
+    from fitkit.constants import M_B_MSBAR
+
+    a_mu = sm_coefficients(mu).alpha_s
+    factor = 1.0
+    a_hi, lo = a_mu, M_B_MSBAR
+    for nf, (start, stop) in ((5, (mu, lo)), (4, (lo, 2.0))):
+        beta0 = 11.0 - 2.0 * nf / 3.0
+        a_lo = a_hi / (1.0 + beta0 * a_hi / (2.0 * np.pi) * np.log(stop / start))
+        factor *= (a_hi / a_lo) ** (4.0 / (3.0 * beta0))
+        a_hi = a_lo
+    return F_V_PERP_2GEV[meson] * factor
+
+
+def lcda_v(u: np.ndarray, a1: float, a2: float) -> np.ndarray:
+    """Light-meson LCDA to second order in Gegenbauer polynomials (BFS2001 eq. (53))::
+
+        Phi_V(u) = 6 u (1-u) [1 + a1 3 x + a2 3/2 (5 x^2 - 1)],   x = 2u - 1.
+    """
+    x = 2.0 * u - 1.0
+    return 6.0 * u * (1.0 - u) * (1.0 + 3.0 * a1 * x + 1.5 * a2 * (5.0 * x * x - 1.0))
+
+
+def omega0(m_B: float, mu: float = MU_B) -> float:
+    """w0 = lambda_B,+ = 2 Lambda-bar/3, Lambda-bar = m_B - m_b (pole) (GeV; BFS2001 eq. (54))."""
+    return 2.0 * (m_B - sm_coefficients(mu).m_b_pole) / 3.0
+
+
+def inverse_lambda_b_minus(q2: np.ndarray, m_B: float, mu: float = MU_B) -> np.ndarray:
+    """lambda_B,-(q^2)^{-1} = int dw Phi_B-(w)/(w - q^2/m_B - i0) of the exponential model
+    (BFS2001 eqs. (54)-(55)): e^{-x}/w0 [-Ei(x) + i pi], x = q^2/(m_B w0) (GeV^-1; q^2 > 0)."""
+    w0 = omega0(m_B, mu)
+    x = np.asarray(q2, dtype=float) / (m_B * w0)
+    return np.exp(-x) / w0 * (-expi(x) + 1j * np.pi)
+
+
+def b0_loop(s: np.ndarray, m: float) -> np.ndarray:
+    """B_0(s, m) = -2 sqrt(4 m^2/s - 1) arctan(1/sqrt(4 m^2/s - 1)) (BFS2001 eq. (29)), m > 0,
+    m^2 -> m^2 - i eps; B_0(0, m) = -2."""
+    s = np.asarray(s, dtype=float)
+    r = np.sqrt(4.0 * (m * m - 1j * I_EPS) / s - 1.0 + 0j)
+    return -2.0 * r * np.arctan(1.0 / r)
+
+
+def l1_function(x: np.ndarray) -> np.ndarray:
+    """L_1(x) = ln((x-1)/x) ln(1-x) - pi^2/6 + Li_2(x/(x-1)) (BFS2001 eq. (32)), complex x;
+    Li_2(z) = spence(1 - z) (scipy's convention)."""
+    x = np.asarray(x, dtype=complex)
+    return np.log((x - 1.0) / x) * np.log(1.0 - x) - np.pi**2 / 6.0 + spence(1.0 - x / (x - 1.0))
+
+
+def i1_loop(q2: np.ndarray, u: np.ndarray, m: float, m_B: float) -> np.ndarray:
+    """I_1(u) of BFS2001 eqs. (30)-(31), m > 0::
+
+        I_1 = 1 + 2 m^2/(ubar (m_B^2 - q^2)) [L_1(x+) + L_1(x-) - L_1(y+) - L_1(y-)],
+        x+- = 1/2 +- sqrt(1/4 - m^2/(ubar m_B^2 + u q^2)),  y+- = 1/2 +- sqrt(1/4 - m^2/q^2),
+
+    with m^2 -> m^2 - i eps. (For m = 0, I_1 = 1.)
+    """
+    ubar = 1.0 - u
+    m2 = m * m - 1j * I_EPS
+    x0 = np.sqrt(0.25 - m2 / (ubar * m_B**2 + u * q2))
+    y0 = np.sqrt(0.25 - m2 / q2)
+    ls = l1_function(0.5 + x0) + l1_function(0.5 - x0) - l1_function(0.5 + y0) - l1_function(0.5 - y0)
+    return 1.0 + 2.0 * m2 / (ubar * (m_B**2 - q2)) * ls
+
+
+def _loop_pieces(q2: np.ndarray, u: np.ndarray, m: float, m_B: float) -> tuple[np.ndarray, np.ndarray]:
+    """I_1 and B_0(ubar m_B^2 + u q^2, m) - B_0(q^2, m); for m = 0: 1 and ln(q^2/(ubar m_B^2 + u q^2))."""
+    s1 = (1.0 - u) * m_B**2 + u * q2
+    if m == 0.0:
+        return np.ones_like(s1, dtype=complex), np.log(q2 / s1) + 0j
+    return i1_loop(q2, u, m, m_B), b0_loop(s1, m) - b0_loop(q2, m)
+
+
+def _energy(q2: np.ndarray, m_B: float, m_V: float) -> np.ndarray:
+    """Energy of V in the B rest frame, E = (m_B^2 + m_V^2 - q^2)/(2 m_B)."""
+    return (m_B**2 + m_V**2 - q2) / (2.0 * m_B)
+
+
+def t_perp(q2: np.ndarray, u: np.ndarray, m: float, m_B: float, m_V: float) -> np.ndarray:
+    """t_perp(u, m) = 2 m_B/(ubar E) I_1(u) + q^2/(ubar^2 E^2) [B_0(ubar m_B^2 + u q^2) - B_0(q^2)]
+    (BFS2001 eq. (27)); q^2 > 0, broadcasting ``q2`` against ``u``."""
+    ubar, e = 1.0 - u, _energy(q2, m_B, m_V)
+    i1, db0 = _loop_pieces(q2, u, m, m_B)
+    return 2.0 * m_B / (ubar * e) * i1 + q2 / (ubar * ubar * e * e) * db0
+
+
+def t_par(q2: np.ndarray, u: np.ndarray, m: float, m_B: float, m_V: float) -> np.ndarray:
+    """t_par(u, m) = 2 m_B/(ubar E) I_1(u) + (ubar m_B^2 + u q^2)/(ubar^2 E^2) [B_0(ubar m_B^2 + u q^2)
+    - B_0(q^2)] (BFS2001 eq. (28))."""
+    ubar, e = 1.0 - u, _energy(q2, m_B, m_V)
+    i1, db0 = _loop_pieces(q2, u, m, m_B)
+    return 2.0 * m_B / (ubar * e) * i1 + (ubar * m_B**2 + u * q2) / (ubar * ubar * e * e) * db0
+
+
+@cache
+def _reference_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre on [0, 1] mapped by u = 3t^2 - 2t^3 (du = 6 t (1-t) dt)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    t, wt = 0.5 * (x + 1.0), 0.5 * w
+    return 3.0 * t * t - 2.0 * t**3, 6.0 * t * (1.0 - t) * wt
+
+
+def _u_rule(q2: np.ndarray, m_B: float, m_c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights (n_q2, 2 N_U_NODES) for int_0^1 du, split at the charm threshold
+    u_c = (m_B^2 - 4 m_c^2)/(m_B^2 - q^2) (at 1 when q^2 >= 4 m_c^2)."""
+    t, wt = _reference_rule(N_U_NODES)
+    uc = np.clip((m_B**2 - 4.0 * m_c**2) / (m_B**2 - q2), 0.05, 1.0)[:, None]
+    u = np.concatenate([uc * t, uc + (1.0 - uc) * t], axis=1)
+    w = np.concatenate([uc * wt, (1.0 - uc) * wt], axis=1)
+    return u, w
+
+
+def _penguin_annihilation(ch: Channel, c) -> complex:
+    """C_q^34 + eps_u C_q^12 of the annihilation kernel (BFS2001 eq. (18), BFS2004 eqs. (47)-(48)):
+    C3 + 4/3 (C4 + 12 C5 + 16 C6) for every spectator; the tree operator O_2 annihilates with an
+    up spectator (B+): eps_u (-3 C2), eps_u = xi_u/xi_t; for a phi (s s-bar from the spectator s)
+    the penguin operators contract in a second way, + 6 (C3 + 10 C5) (as in flavio 2.7.1)."""
+    t = c.C3 + 4.0 / 3.0 * (c.C4 + 12.0 * c.C5 + 16.0 * c.C6)
+    if ch.initial == "B+":
+        t = t + xi_ratio() * (-3.0 * c.C2)
+    if ch.final == "phi":
+        t = t + 6.0 * (c.C3 + 10.0 * c.C5)
+    return complex(t)
+
+
+def qcdf_amplitudes(ch: Channel, q2: np.ndarray, mu: float = MU_B) -> tuple[np.ndarray, np.ndarray]:
+    """The non-factorisable parts of BFS2001 eq. (15), T_perp(q^2) and T_par(q^2) (dimensionless,
+    complex, shape of ``q2``; q^2 > 0 and below the charm threshold)::
+
+        T_perp = N_perp [1/lambda_B+ int du Phi_perp(u) alpha_s C_F/(4 pi) T^(1)_{perp,+}(u)
+                 + WA power corrections (BFS2004 eq. (51))],
+        T_par  = N_par [1/lambda_B-(q^2) int du Phi_par(u) (T^(0)_{par,-} + alpha_s C_F/(4 pi) T^(1)_{par,-}(u))
+                 + 1/lambda_B+ int du Phi_par(u) alpha_s C_F/(4 pi) T^(1)_{par,+}(u)],
+
+    N_perp = pi^2/3 f_B f_V^perp(mu)/m_B, N_par = pi^2/3 f_B f_V/m_B m_V/E, with the kernels
+    (BFS2001 eqs. (18), (23)-(26); C_F = 4/3, so alpha_s C_F/(4 pi) = alpha_s/(3 pi))::
+
+        T^(1)_{perp,+} = -4 e_d C8/(u + ubar q^2/m_B^2) + m_B/(2 m_b) [e_u t_perp(u, m_c) (C2 - C1/6 + 6 C6)
+                         + e_d t_perp(u, m_b) (C3 - C4/6 + 16 C5 + 10/3 C6 - m_b/m_B (C3 - C4/6 + 4 C5 - 2/3 C6))
+                         + e_d t_perp(u, 0) (C3 - C4/6 + 16 C5 - 8/3 C6)],
+        T^(1)_{par,+}  = m_B/m_b [e_u t_par(u, m_c) (C2 - C1/6 + 6 C6) + e_d t_par(u, m_b) (C3 - C4/6 + 16 C5
+                         + 10/3 C6) + e_d t_par(u, 0) (C3 - C4/6 + 16 C5 - 8/3 C6)],
+        T^(1)_{par,-}  = 8 e_q C8/(ubar + u q^2/m_B^2) + 6 e_q m_B/m_b [h(s_u, m_c) (C2 - C1/6 + C4 + 10 C6)
+                         + h(s_u, m_b) (C3 + 5/6 C4 + 16 C5 + 22/3 C6) + h(s_u, 0) (C3 + 17/6 C4 + 16 C5 + 82/3 C6)
+                         - 8/27 (-15/2 C4 + 12 C5 - 32 C6)],   s_u = ubar m_B^2 + u q^2,
+        T^(0)_{par,-}  = -e_q 4 m_B/m_b (C_q^34 + eps_u C_q^12)   (weak annihilation),
+
+    plus, with eps_u = xi_u/xi_t, the up-quark loops eps_u (C2 - C1/6) [e_u m_B/(2 m_b) (t_perp(m_c) - t_perp(0)),
+    e_u m_B/m_b (t_par(m_c) - t_par(0)), 6 e_q m_B/m_b (h(m_c) - h(0))] (BFS2004 eq. (48)). The
+    transverse weak annihilation at O(1/m_b) (BFS2004 eq. (51)) adds to T_perp::
+
+        N_perp [int du Phi_perp(u)/(ubar + u q^2/m_B^2) (-4 e_q/m_b) (C3 + 4/3 (C4 + 3 C5 + 4 C6))
+                + 1/lambda_B+ f_V/f_V^perp m_V/(1 - q^2/m_B^2) 2 e_q/m_b (C_q^34 + eps_u C_q^12)].
+
+    m_b, m_c are pole masses; h is :func:`fitkit.theory.wilson_sm.loop_h` at mu.
+    """
+    meson = _meson(ch)
+    c = sm_coefficients(mu)
+    mB, mV, mb, mc = ch.m_B, ch.m_M, c.m_b_pole, c.m_c_pole
+    eq = SPECTATOR_CHARGE[ch.initial]
+    eps = xi_ratio()
+    a1_par, a2_par, a1_perp, a2_perp = GEGENBAUER_V[meson]
+    f_par, f_perp_mu = F_V_PARA[meson], f_perp(meson, mu)
+    shape = np.shape(q2)
+    q = np.asarray(q2, dtype=float).reshape(-1)
+    u, w = _u_rule(q, mB, mc)
+    q = q[:, None]
+    ubar = 1.0 - u
+    k_as = c.alpha_s / (3.0 * np.pi)
+    e = _energy(q, mB, mV)
+    c1, c2, c3, c4, c5, c6, c8 = c.C1, c.C2, c.C3, c.C4, c.C5, c.C6, c.C8eff
+    a_c = c2 - c1 / 6.0  # the charm (and eps_u up-quark) loop coefficient
+    wa = _penguin_annihilation(ch, c)
+
+    # BFS2001 eqs. (23)-(26): kernels of the transverse and longitudinal amplitudes
+    tp_c, tp_b, tp_0 = (t_perp(q, u, m, mB, mV) for m in (mc, mb, 0.0))
+    k_perp_plus = -4.0 * E_D * c8 / (u + ubar * q / mB**2) + mB / (2.0 * mb) * (
+        E_U * tp_c * (a_c + 6.0 * c6)
+        + E_D * tp_b * (c3 - c4 / 6.0 + 16.0 * c5 + 10.0 / 3.0 * c6 - mb / mB * (c3 - c4 / 6.0 + 4.0 * c5 - 2.0 / 3.0 * c6))
+        + E_D * tp_0 * (c3 - c4 / 6.0 + 16.0 * c5 - 8.0 / 3.0 * c6)
+        + eps * E_U * (tp_c - tp_0) * a_c
+    )
+    tl_c, tl_b, tl_0 = (t_par(q, u, m, mB, mV) for m in (mc, mb, 0.0))
+    k_par_plus = mB / mb * (
+        E_U * tl_c * (a_c + 6.0 * c6)
+        + E_D * tl_b * (c3 - c4 / 6.0 + 16.0 * c5 + 10.0 / 3.0 * c6)
+        + E_D * tl_0 * (c3 - c4 / 6.0 + 16.0 * c5 - 8.0 / 3.0 * c6)
+        + eps * E_U * (tl_c - tl_0) * a_c
+    )
+    s_u = ubar * mB**2 + u * q
+    h_c, h_b, h_0 = (loop_h(s_u, m, mu) for m in (mc, mb, 0.0))
+    k_par_minus = 8.0 * eq * c8 / (ubar + u * q / mB**2) + 6.0 * eq * mB / mb * (
+        h_c * (a_c + c4 + 10.0 * c6)
+        + h_b * (c3 + 5.0 / 6.0 * c4 + 16.0 * c5 + 22.0 / 3.0 * c6)
+        + h_0 * (c3 + 17.0 / 6.0 * c4 + 16.0 * c5 + 82.0 / 3.0 * c6)
+        - 8.0 / 27.0 * (-7.5 * c4 + 12.0 * c5 - 32.0 * c6)
+        + eps * (h_c - h_0) * a_c
+    )
+    k_par_minus0 = -eq * 4.0 * mB / mb * wa  # BFS2001 eq. (18): u-independent, int Phi_par du = 1
+
+    phi_perp = w * lcda_v(u, a1_perp, a2_perp)
+    phi_par = w * lcda_v(u, a1_par, a2_par)
+    inv_lp = 1.0 / omega0(mB, mu)
+    inv_lm = inverse_lambda_b_minus(q[:, 0], mB, mu)
+    n_perp = np.pi**2 / 3.0 * F_B[ch.initial] * f_perp_mu / mB
+    n_par = np.pi**2 / 3.0 * F_B[ch.initial] * f_par / mB * mV / e[:, 0]
+
+    # BFS2001 eq. (15)
+    perp = inv_lp * k_as * np.sum(phi_perp * k_perp_plus, axis=1)
+    # BFS2004 eq. (51): weak annihilation at O(1/m_b) in the transverse amplitude
+    wa_c = c3 + 4.0 / 3.0 * (c4 + 3.0 * c5 + 4.0 * c6)
+    perp = perp + np.sum(phi_perp / (ubar + u * q / mB**2), axis=1) * (-4.0 * eq / mb * wa_c)
+    perp = perp + inv_lp * f_par / f_perp_mu * mV / (1.0 - q[:, 0] / mB**2) * 2.0 * eq / mb * wa
+    par = inv_lm * (k_par_minus0 + k_as * np.sum(phi_par * k_par_minus, axis=1))
+    par = par + inv_lp * k_as * np.sum(phi_par * k_par_plus, axis=1)
+    return (n_perp * perp).reshape(shape), (n_par * par).reshape(shape)
+
+
+@cache
+def _table(ch: Channel, mu: float) -> tuple[np.ndarray, np.ndarray]:
+    """T_perp, T_par at N_TABLE nodes uniform in ln q^2 (Q2_TABLE_MIN to Q2_MAX_QCDF), stacked
+    as real arrays (4, N_TABLE): Re T_perp, Im T_perp, Re T_par, Im T_par."""
+    x = np.linspace(np.log(Q2_TABLE_MIN), np.log(Q2_MAX_QCDF), N_TABLE)
+    tp, tl = qcdf_amplitudes(ch, np.exp(x), mu)
+    return x, np.stack([tp.real, tp.imag, tl.real, tl.imag])
+
+
+def transversity_nf(ch: Channel, q2: np.ndarray, mu: float = MU_B) -> dict[str, np.ndarray]:
+    """The QCD-factorisation transversity amplitudes ``perp``, ``par``, ``zero`` (complex, shape of
+    ``q2``) in the normalisation of :func:`fitkit.theory.bsll.hadronic` (see the module docstring),
+    zero at and above :data:`Q2_MAX_QCDF`. T_perp, T_par are interpolated linearly in ln q^2 from
+    a table of :func:`qcdf_amplitudes` (relative accuracy better than 1e-4, tested).
+    """
+    q2 = np.asarray(q2, dtype=float)
+    x, tab = _table(ch, mu)
+    lnq = np.log(np.clip(q2, Q2_TABLE_MIN, Q2_MAX_QCDF))
+    tp = np.interp(lnq, x, tab[0]) + 1j * np.interp(lnq, x, tab[1])
+    tl = np.interp(lnq, x, tab[2]) + 1j * np.interp(lnq, x, tab[3])
+    mB, mV, mb = ch.m_B, ch.m_M, sm_coefficients(mu).m_b_pole
+    on = np.where(q2 < Q2_MAX_QCDF, 1.0, 0.0)
+    qs = np.clip(q2, Q2_TABLE_MIN, None)
+    perp = on * np.sqrt(2.0) * 2.0 * mb * (mB * mB - qs) / qs * tp
+    zero = on * mb * (mB * mB - qs) ** 2 / (mB * mB * mV * np.sqrt(qs)) * tl
+    return {"perp": perp, "par": -perp, "zero": zero}
