@@ -75,6 +75,7 @@ from fitkit.constants import (
     ckm_matrix,
     width_from_lifetime,
 )
+from fitkit.theory import qcdf
 from fitkit.theory.formfactors import form_factors
 from fitkit.theory.kinematics import beta_lepton, kallen
 from fitkit.theory.wilson_sm import (
@@ -203,6 +204,10 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = No
             zero7=-8.0 * mB * mM / sq * mb / (mB + mM) * ff["T23"],
             time=2.0 * sl / sq * ff["A0"],
         )
+        # QCD factorisation (BFS2001, BFS2004): SM-only vector-current amplitudes below 8.9 GeV^2
+        zero = np.zeros((), dtype=complex)
+        nf = qcdf.transversity_nf(ch, q2s) if lepton != "nu" else {"perp": zero, "par": zero, "zero": zero}
+        had.update(nf_perp=nf["perp"], nf_par=nf["par"], nf_zero=nf["zero"])
     return had
 
 
@@ -268,10 +273,12 @@ def dgamma_dq2(ch: Channel, had: Mapping[str, np.ndarray], c: Mapping[str, np.nd
     c7pr, c7pi = split(c["C7p"])
     perp9, perp7, par9, par7 = had["perp9"], had["perp7"], had["par9"], had["par7"]
     zero9, zero7 = had["zero9"], had["zero7"]
-    # vector (X) and axial (Y) parts of the transversity amplitudes; |A^L|^2 + |A^R|^2 = 2(|X|^2 + |Y|^2)
-    xx_perp = (perp9 * (c9r + c9pr) + perp7 * (c7r + c7pr)) ** 2 + (perp9 * (c9i + c9pi) + perp7 * (c7i + c7pi)) ** 2
-    xx_par = (par9 * (c9r - c9pr) + par7 * (c7r - c7pr)) ** 2 + (par9 * (c9i - c9pi) + par7 * (c7i - c7pi)) ** 2
-    xx_0 = (zero9 * (c9r - c9pr) + zero7 * (c7r - c7pr)) ** 2 + (zero9 * (c9i - c9pi) + zero7 * (c7i - c7pi)) ** 2
+    nf_perp, nf_par, nf_zero = had["nf_perp"], had["nf_par"], had["nf_zero"]
+    # vector (X) and axial (Y) parts of the transversity amplitudes; |A^L|^2 + |A^R|^2 = 2(|X|^2 + |Y|^2);
+    # X carries the QCD-factorisation amplitudes nf_* (fitkit.theory.qcdf), Y does not
+    xx_perp = (perp9 * (c9r + c9pr) + perp7 * (c7r + c7pr) + nf_perp.real) ** 2 + (perp9 * (c9i + c9pi) + perp7 * (c7i + c7pi) + nf_perp.imag) ** 2
+    xx_par = (par9 * (c9r - c9pr) + par7 * (c7r - c7pr) + nf_par.real) ** 2 + (par9 * (c9i - c9pi) + par7 * (c7i - c7pi) + nf_par.imag) ** 2
+    xx_0 = (zero9 * (c9r - c9pr) + zero7 * (c7r - c7pr) + nf_zero.real) ** 2 + (zero9 * (c9i - c9pi) + zero7 * (c7i - c7pi) + nf_zero.imag) ** 2
     a10p = (c10r + c10pr) ** 2 + (c10i + c10pi) ** 2
     a10m = (c10r - c10pr) ** 2 + (c10i - c10pi) ** 2
     yy_0 = zero9 * zero9 * a10m
