@@ -3,7 +3,7 @@
 The SM column of 002 Table 1 was computed with flavio; fitkit's theory engine (naive
 factorisation with the O(alpha_s) matrix elements of O_{1,2,8}, see :mod:`fitkit.theory.wilson_sm`,
 and for B -> V l l the QCD-factorisation spectator-scattering and weak-annihilation amplitudes,
-:mod:`fitkit.theory.qcdf`) is required to agree within 3 % (issue 14; measured within 2.3 %), except
+:mod:`fitkit.theory.qcdf`) is required to agree within 3 % (issue 14; measured within 2.7 %), except
 the inclusive B -> X_s l l mode (leading order, :mod:`fitkit.theory.inclusive`: 6 %). The printed
 values are read from the data cards (``sm`` field), not typed here.
 """

@@ -15,16 +15,17 @@ Two comparisons (measured with 2 nodes per bin; numbers printed with ``pytest -s
 - ``as is``: flavio 2.7.1 with its defaults. With the two-loop O_1, O_2 matrix elements
   F_{1,2}^(7,9)(q^2) of hep-ph/0109140 (fitkit/theory/charm_two_loop.py) and the QCD-factorisation
   amplitudes of hep-ph/0106067 and hep-ph/0412400 for the vector modes (fitkit/theory/qcdf.py), the
-  issue-14 goals hold for every mode in every bin below 6 GeV^2: SM within 1.4 % (B -> K 0.2 %;
-  vector modes -1.4 ... -0.3 %, before QCD factorisation -6.4 ... +0.9 %), NP/SM max 1.8 % (vector
-  modes 1.3 %, before 6.0 %), medians <= 0.34 %. Not reached, pinned at the measured size: [15, 19]
+  issue-14 goals hold for every mode in every bin below 6 GeV^2: SM within 1.6 % (B -> K 0.2 %;
+  vector modes -1.6 ... -0.4 %, before QCD factorisation -6.4 ... +0.9 %), NP/SM max 1.8 % (B -> K;
+  vector modes 0.8 %, before 6.0 %), medians <= 0.24 %. Not reached, pinned at the measured size: [15, 19]
   (SM +3.9 ... +4.7 %, NP/SM up to 13.2 %): fitkit holds the O_1, O_2 functions at s-hat = 0.45
   above it, flavio has the complete high-q^2 functions of arXiv:0810.4077.
 - ``matched``: flavio with fitkit's O(alpha_s) shifts of C7eff and C9eff, y_s and m_K*+ -- the same
-  physics in both codes. Every mode in every bin then agrees within 0.9 % (NP/SM max 1.4 %,
-  medians <= 0.37 %), which isolates the as-is [15, 19] difference as the missing high-q^2
+  physics in both codes. Every mode in every bin then agrees within 0.9 % (NP/SM max 1.2 %,
+  medians <= 0.16 %), which isolates the as-is [15, 19] difference as the missing high-q^2
   functions. (Without the QCD-factorisation amplitudes the vector modes were -5.9 ... +0.7 % below
-  6 GeV^2, NP/SM max 5.2 %: they were the whole low-q^2 residual.)
+  6 GeV^2, NP/SM max 5.2 %: they were the whole low-q^2 residual. With the b -> s amplitudes
+  instead of the CP average, fitkit/theory/qcdf.py, B+ -> K*+ was +1.2 % off, NP/SM 1.4 %.)
 """
 
 from __future__ import annotations
@@ -199,21 +200,21 @@ def table(res) -> str:
 
 @pytest.mark.slow
 def test_matched_flavio_meets_the_issue_14_goals(results):
-    """Same physics in both codes: every mode in every bin within 0.9 % (SM), NP/SM max 1.4 %,
-    medians <= 0.37 % (pinned at measured + ~0.5 %; the issue-14 goals are 3 %, 3 %, 1 %)."""
+    """Same physics in both codes: every mode in every bin within 0.9 % (SM), NP/SM max 1.2 %,
+    medians <= 0.16 % (pinned at measured + ~0.5 %; the issue-14 goals are 3 %, 3 %, 1 %)."""
     print("\n" + table(results))
     sm, ratio = results["matched"]
     for (name, i), d in sm.items():
         dev = np.abs(ratio[(name, i)])
         assert abs(d) < 0.015, (name, BINS[i], d)
-        assert dev.max() < 0.02, (name, BINS[i], dev.max())
-        assert np.median(dev) <= 0.006, (name, BINS[i], np.median(dev))
+        assert dev.max() < 0.017, (name, BINS[i], dev.max())
+        assert np.median(dev) <= 0.004, (name, BINS[i], np.median(dev))
 
 
 @pytest.mark.slow
 def test_flavio_as_is_meets_the_goals_below_6_and_pins_the_rest(results):
     """flavio 2.7.1 with defaults. Goals met in every bin below 6 GeV^2 for every mode (measured SM
-    within 1.4 %, NP/SM max 1.8 %, medians <= 0.34 %; asserted 2 %, 2.5 %, 0.6 %). Pinned
+    within 1.6 %, NP/SM max 1.8 %, medians <= 0.24 %; asserted 2 %, 2.3 %, 0.5 %). Pinned
     (measured + ~1 %): [15, 19] SM +3.9 ... +4.7 %, NP/SM max 13.2 % (high-q^2 O_1, O_2 functions of
     0810.4077, isolated by the matched test)."""
     print("\n" + table(results))
@@ -223,4 +224,4 @@ def test_flavio_as_is_meets_the_goals_below_6_and_pins_the_rest(results):
         if i == 4:
             assert 0.03 < d < 0.055 and dev.max() < 0.145 and np.median(dev) < 0.016, (name, d, dev.max())
         else:
-            assert abs(d) < 0.02 and dev.max() < 0.025 and np.median(dev) <= 0.006, (name, BINS[i], d, dev.max())
+            assert abs(d) < 0.02 and dev.max() < 0.023 and np.median(dev) <= 0.005, (name, BINS[i], d, dev.max())
