@@ -60,7 +60,7 @@ Example:
     >>> from fitkit.theory.bsll import channel
     >>> t_perp, t_par = qcdf_amplitudes(channel(("B0", "K*")), np.array([1.0]))
     >>> [round(float(abs(t)), 4) for t in (t_perp[0], t_par[0])]
-    [0.0038, 0.0065]
+    [0.0038, 0.0066]
 """
 
 from __future__ import annotations
