@@ -12,12 +12,19 @@ form factors (:mod:`fitkit.theory.bsll`) and adds the non-factorisable second te
 flavio 2.7.1 does (flavio/physics/bdecays/bvll/qcdf.py; the O(alpha_s) "factorisable"
 kernels T^(f) of BFS2001 eqs. (20)-(22) are absorbed in the QCD form factors and left out):
 
-- weak annihilation at leading power, T^(0)_{par,-} (BFS2001 eq. (18); the up-quark and
-  spectator-dependent coefficients of BFS2004 eqs. (47)-(48));
+- weak annihilation at leading power, T^(0)_{par,-} (BFS2001 eq. (18); with the up-quark and
+  spectator-dependent coefficients of BFS2004 eqs. (46)-(48));
 - hard spectator scattering at O(alpha_s) through O_8 and the four-quark operators
-  (BFS2001 eqs. (23)-(26), the loop functions t_perp, t_par, B_0, I_1, L_1 of eqs. (27)-(32)
-  and h(s, m) of eq. (11), :func:`fitkit.theory.wilson_sm.loop_h`);
+  (BFS2001 eqs. (23), (25), (26) for T^(1)_{perp,+}, T^(1)_{par,+}, T^(1)_{par,-}; the up-quark
+  loops of BFS2004 eq. (50); the loop functions t_perp, t_par, B_0, I_1, L_1 of BFS2001 eqs.
+  (27)-(32) and h(s, m) of eq. (11), :func:`fitkit.theory.wilson_sm.loop_h`);
 - the power-suppressed weak annihilation of the transverse amplitude (BFS2004 eq. (51)).
+
+Not included (as in flavio): the power-suppressed hard-spectator terms of BFS2004 eqs. (52)-(53).
+Where the two public implementations read (23) differently -- the m_b/m_B term of the b-quark loop,
+coefficient 1 in flavio, 4 in EOS -- fitkit follows flavio; the other reading changes T_perp by
+6e-4 (1e-5 of the rate). Equation numbers are those the flavio and EOS sources attribute; the
+papers' full texts were not available to this implementation.
 
 The B-meson LCDAs are the exponential model of BFS2001 eq. (54), Phi_B+(w) = w/w0^2 e^{-w/w0},
 Phi_B-(w) = e^{-w/w0}/w0, with w0 = 2 Lambda-bar/3 and Lambda-bar = m_B - m_b (pole), which
@@ -32,8 +39,10 @@ The corrections depend on the SM coefficients only (new physics in C_7, C_9, C_1
 coefficients does not enter the kernels); flavio 2.7.1 likewise evaluates them with SM
 coefficients (its default, interpolated implementation) and applies them below q^2 = 8.9
 GeV^2, where :func:`transversity_nf` switches them off too (BFS warn that QCD factorisation
-is not reliable above ~6 GeV^2). The transversity amplitudes they add (BFS2001 sec. 5, at
-large recoil, with the normalisation of :func:`fitkit.theory.bsll.hadronic`)::
+is not reliable above ~6 GeV^2). The transversity amplitudes they add (T_perp, T_par in place of
+m_b-scaled C_7 xi_perp, xi_par at large recoil, cf. Bobeth, Hiller, Piranishvili arXiv:0805.2525
+app. C, with flavio's kinematic factors; in the normalisation of :func:`fitkit.theory.bsll.hadronic`,
+checked against flavio 2.7.1's rates)::
 
     A_perp += sqrt2 2 m_b (m_B^2 - q^2)/q^2 T_perp,    A_par += -sqrt2 2 m_b (m_B^2 - q^2)/q^2 T_perp,
     A_0 += m_b (m_B^2 - q^2)^2 / (m_B^2 m_V sqrt(q^2)) T_par,
@@ -41,8 +50,8 @@ large recoil, with the normalisation of :func:`fitkit.theory.bsll.hadronic`)::
 to both lepton chiralities (they are vector-current amplitudes, like C_7 and C_9).
 
 CP average. The amplitudes depend on the weak phase only through eps_u = xi_u/xi_t (the up-quark
-loops and, for B+, the tree-level annihilation eps_u (-3 C2), which makes T_par of B+ -> K*+ change
-by ~10 % between b -> s and b-bar -> s-bar). Measured rates are CP averages: with A = A_0 + eps_u B,
+loops and, for B+, the tree-level annihilation eps_u (-3 C2), which changes T_perp and T_par of
+B+ -> K*+ by more than half between b -> s and b-bar -> s-bar, and its low-q^2 rate by ~2 %). Measured rates are CP averages: with A = A_0 + eps_u B,
 [|A(eps_u)|^2 + |A(eps_u^*)|^2]/2 = |A(Re eps_u)|^2 + (Im eps_u)^2 |B|^2, and the last term is at
 most 4e-4 of the rate (B+ -> K*+ at 0.5 GeV^2; tested), so the amplitudes here are evaluated with
 Re eps_u (the strong phases are kept) and that term is left out.
@@ -72,7 +81,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 from scipy.special import expi, spence
 
-from fitkit.constants import F_B, F_V_PARA, F_V_PERP_2GEV, GEGENBAUER_V
+from fitkit.constants import F_B, F_V_PARA, F_V_PERP_2GEV, GEGENBAUER_V, M_B_MSBAR
 from fitkit.theory.wilson_sm import MU_B, loop_h, sm_coefficients, xi_ratio
 
 if TYPE_CHECKING:
@@ -99,6 +108,7 @@ __all__ = [
 Q2_MAX_QCDF: float = 8.9
 #: Electric charge of the spectator quark: d in B0, u in B+, s in Bs.
 SPECTATOR_CHARGE: dict[str, float] = {"B0": -1.0 / 3.0, "B+": 2.0 / 3.0, "Bs": -1.0 / 3.0}
+#: Up- and down-type quark charges (the quark in the loop of the four-quark kernels).
 E_U, E_D = 2.0 / 3.0, -1.0 / 3.0
 #: Gauss-Legendre nodes per part of the u integral (two parts, split at the charm threshold).
 N_U_NODES: int = 24
@@ -129,8 +139,6 @@ def f_perp(meson: str, mu: float = MU_B) -> float:
         >>> round(f_perp("K*"), 4)
         0.1384
     """
-    from fitkit.constants import M_B_MSBAR
-
     a_mu = sm_coefficients(mu).alpha_s
     factor = 1.0
     a_hi, lo = a_mu, M_B_MSBAR
@@ -143,7 +151,7 @@ def f_perp(meson: str, mu: float = MU_B) -> float:
 
 
 def lcda_v(u: np.ndarray, a1: float, a2: float) -> np.ndarray:
-    """Light-meson LCDA to second order in Gegenbauer polynomials (BFS2001 eq. (53))::
+    """Light-meson leading-twist LCDA to second order in Gegenbauer polynomials C_n^{3/2}::
 
         Phi_V(u) = 6 u (1-u) [1 + a1 3 x + a2 3/2 (5 x^2 - 1)],   x = 2u - 1.
     """
@@ -158,7 +166,7 @@ def omega0(m_B: float, mu: float = MU_B) -> float:
 
 def inverse_lambda_b_minus(q2: np.ndarray, m_B: float, mu: float = MU_B) -> np.ndarray:
     """lambda_B,-(q^2)^{-1} = int dw Phi_B-(w)/(w - q^2/m_B - i0) of the exponential model
-    (BFS2001 eqs. (54)-(55)): e^{-x}/w0 [-Ei(x) + i pi], x = q^2/(m_B w0) (GeV^-1; q^2 > 0)."""
+    (BFS2001 eq. (54)): e^{-x}/w0 [-Ei(x) + i pi], x = q^2/(m_B w0) (GeV^-1; q^2 > 0)."""
     w0 = omega0(m_B, mu)
     x = np.asarray(q2, dtype=float) / (m_B * w0)
     return np.exp(-x) / w0 * (-expi(x) + 1j * np.pi)
@@ -252,7 +260,7 @@ def _u_rule(q2: np.ndarray, m_B: float, m_c: float) -> tuple[np.ndarray, np.ndar
 
 
 def _penguin_annihilation(ch: Channel, c, eps: complex) -> complex:
-    """C_q^34 + eps_u C_q^12 of the annihilation kernel (BFS2001 eq. (18), BFS2004 eqs. (47)-(48)):
+    """C_q^34 + eps_u C_q^12 of the annihilation kernel (BFS2001 eq. (18), BFS2004 eqs. (46)-(48)):
     C3 + 4/3 (C4 + 12 C5 + 16 C6) for every spectator; the tree operator O_2 annihilates with an
     up spectator (B+): eps_u (-3 C2), eps_u = xi_u/xi_t; for a phi (s s-bar from the spectator s)
     the penguin operators contract in a second way, + 6 (C3 + 10 C5) (as in flavio 2.7.1)."""
@@ -276,7 +284,7 @@ def qcdf_amplitudes(
                  + 1/lambda_B+ int du Phi_par(u) alpha_s C_F/(4 pi) T^(1)_{par,+}(u)],
 
     N_perp = pi^2/3 f_B f_V^perp(mu)/m_B, N_par = pi^2/3 f_B f_V/m_B m_V/E, with the kernels
-    (BFS2001 eqs. (18), (23)-(26); C_F = 4/3, so alpha_s C_F/(4 pi) = alpha_s/(3 pi))::
+    (BFS2001 eqs. (18), (23), (25), (26); C_F = 4/3, so alpha_s C_F/(4 pi) = alpha_s/(3 pi))::
 
         T^(1)_{perp,+} = -4 e_d C8/(u + ubar q^2/m_B^2) + m_B/(2 m_b) [e_u t_perp(u, m_c) (C2 - C1/6 + 6 C6)
                          + e_d t_perp(u, m_b) (C3 - C4/6 + 16 C5 + 10/3 C6 - m_b/m_B (C3 - C4/6 + 4 C5 - 2/3 C6))
@@ -289,7 +297,7 @@ def qcdf_amplitudes(
         T^(0)_{par,-}  = -e_q 4 m_B/m_b (C_q^34 + eps_u C_q^12)   (weak annihilation),
 
     plus, with eps_u = xi_u/xi_t, the up-quark loops eps_u (C2 - C1/6) [e_u m_B/(2 m_b) (t_perp(m_c) - t_perp(0)),
-    e_u m_B/m_b (t_par(m_c) - t_par(0)), 6 e_q m_B/m_b (h(m_c) - h(0))] (BFS2004 eq. (48)). The
+    e_u m_B/m_b (t_par(m_c) - t_par(0)), 6 e_q m_B/m_b (h(m_c) - h(0))] (BFS2004 eq. (50)). The
     transverse weak annihilation at O(1/m_b) (BFS2004 eq. (51)) adds to T_perp::
 
         N_perp [int du Phi_perp(u)/(ubar + u q^2/m_B^2) (-4 e_q/m_b) (C3 + 4/3 (C4 + 3 C5 + 4 C6))
@@ -317,7 +325,7 @@ def qcdf_amplitudes(
     a_c = c2 - c1 / 6.0  # the charm (and eps_u up-quark) loop coefficient
     wa = _penguin_annihilation(ch, c, eps)
 
-    # BFS2001 eqs. (23)-(26): kernels of the transverse and longitudinal amplitudes
+    # BFS2001 eqs. (23), (25), (26) (+ BFS2004 eq. (50) for the eps_u terms): the kernels
     (tp_c, tl_c), (tp_b, tl_b), (tp_0, tl_0) = (t_perp_par(q, u, m, mB, mV) for m in (mc, mb, 0.0))
     k_perp_plus = -4.0 * E_D * c8 / (u + ubar * q / mB**2) + mB / (2.0 * mb) * (
         E_U * tp_c * (a_c + 6.0 * c6)
