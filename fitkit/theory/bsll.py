@@ -40,8 +40,8 @@ of Beneke, Feldmann, Seidel (hep-ph/0106067, hep-ph/0412400: hard spectator scat
 and the four-quark operators, weak annihilation; :mod:`fitkit.theory.qcdf`) to the vector parts of
 A_perp, A_par, A_0 (``nf_*`` in :func:`hadronic`). They depend on SM coefficients only, so new
 physics enters exactly as before; they change the SM rates by +1 ... +5 % in [0.1, 0.98] GeV^2
-and by -1 ... +1 % in [1.1, 6] GeV^2. Not included: the complete high-q^2 O_1, O_2 functions of arXiv:0810.4077
-(wilson_sm.py; fitkit is +4 % above flavio at [15, 19] GeV^2). Measured against flavio 2.7.1
+and by -1 ... +1 % in [1.1, 6] GeV^2. Not included: the complete high-q^2 O_1, O_2 functions of
+arXiv:0810.4077 (wilson_sm.py; fitkit is +4 % above flavio at [15, 19] GeV^2). Measured against flavio 2.7.1
 (tests/theory/test_bsll_precision.py, test_bsll_flavio.py): every mode within 1.6 % below 6 GeV^2,
 NP/SM ratios within 1.8 % at 50 random points (C9, C10, C9', C10' in [-2, 2]). The QCD-factorisation
 amplitudes are those of the CP-averaged rate (Re xi_u/xi_t, see :mod:`fitkit.theory.qcdf`).
