@@ -60,7 +60,15 @@ import numpy as np
 
 from fitkit.constants import ckm_matrix
 from fitkit.data.catalog import default_data_dir, read_yaml
-from fitkit.theory.charm_two_loop import S_HAT_MAX_LOW, f17_low, f19_low, f29_low
+from fitkit.theory.charm_two_loop import (
+    S_HAT_MAX_LOW,
+    f17_low,
+    f17_massless,
+    f19_low,
+    f19_massless,
+    f29_low,
+    f29_massless,
+)
 
 __all__ = [
     "SM_FILE",
@@ -78,12 +86,18 @@ __all__ = [
     "f8_9",
     "delta_c7_q2",
     "delta_c9_two_loop",
+    "charm_mass_scheme_shift",
+    "high_q2_weight",
+    "Q2_HIGH",
 ]
 
 #: SM inputs relative to the data folder.
 SM_FILE: str = "formfactors/sm_wilson_bsll.yaml"
 #: Default renormalisation scale of the exclusive modes (GeV).
 MU_B: float = 4.8
+#: q^2 (GeV^2) from which the O_1, O_2 two-loop terms take their high-q^2 form alone
+#: (:func:`delta_c9_two_loop`); above the psi(2S) at 13.6 GeV^2.
+Q2_HIGH: float = 14.0
 
 
 class SMCoefficients(NamedTuple):
@@ -105,6 +119,7 @@ class SMCoefficients(NamedTuple):
     m_b_msbar: float
     m_b_pole: float
     m_c_pole: float
+    m_c_msbar: float
 
 
 @cache
@@ -128,6 +143,7 @@ def sm_coefficients(mu: float = MU_B) -> SMCoefficients:
         m_b_msbar=float(s["m_b_msbar"]),
         m_b_pole=float(raw["m_b_pole"]),
         m_c_pole=float(raw["m_c_pole"]),
+        m_c_msbar=float(s["m_c_msbar"]),
     )
 
 
@@ -303,41 +319,86 @@ def f8_9(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     )  # fmt: skip
 
 
-def _two_loop_inputs(q2: np.ndarray, mu: float) -> tuple[np.ndarray, float, float]:
-    """s-hat = q^2/m_b^2 (pole mass) clipped to the low-q^2 range of :mod:`charm_two_loop`,
+def high_q2_weight(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """Weight of the high-q^2 form of the O_1, O_2 two-loop terms: 0 up to q^2 = S_HAT_MAX_LOW m_b^2
+    (10.36 GeV^2, end of the low-q^2 expansions), 1 from :data:`Q2_HIGH` on, linear in q^2 between
+    (a blend across the charmonium region, where neither form holds; see the module docstring)."""
+    q2_low = S_HAT_MAX_LOW * sm_coefficients(mu).m_b_pole ** 2
+    return np.clip((np.asarray(q2, dtype=float) - q2_low) / (Q2_HIGH - q2_low), 0.0, 1.0)
+
+
+def charm_mass_scheme_shift(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """Charm loop of :func:`loop_y` with the MS-bar mass m_c(mu) instead of the pole mass::
+
+        [F_c + (xi_u/xi_t)(4/3 C1 + C2)] [h(q^2, m_c(mu)) - h(q^2, m_c^pole)],
+        F_c = 4/3 C1 + C2 + 6 C3 + 60 C5   (0811.1214 eq. (10); hep-ph/0412400 eq. (43)).
+
+    In the pole scheme of :func:`loop_y` this is an O(alpha_s) term: to first order it is the mass
+    counterterm -alpha_s/(4 pi) C_F (4 + 3 ln(mu^2/m_c^2)) m_c dh/dm_c that the pole-scheme two-loop
+    functions of 0810.4077 contain (it dominates their m_c dependence at high q^2). Vectorised; complex.
+    """
+    s = sm_coefficients(mu)
+    dh = loop_h(q2, s.m_c_msbar, mu) - loop_h(q2, s.m_c_pole, mu)
+    f_c = 4.0 / 3.0 * s.C1 + s.C2 + 6.0 * s.C3 + 60.0 * s.C5
+    return (f_c + xi_ratio() * (4.0 / 3.0 * s.C1 + s.C2)) * dh
+
+
+def _two_loop_inputs(q2: np.ndarray, mu: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """s-hat = q^2/m_b^2 (pole mass), its value clipped to the low-q^2 range of :mod:`charm_two_loop`,
     L_mu = ln(mu/m_b) and -alpha_s/(4 pi)."""
     s = sm_coefficients(mu)
     s_hat = np.asarray(q2, dtype=float) / s.m_b_pole**2
-    return np.minimum(s_hat, S_HAT_MAX_LOW), float(np.log(mu / s.m_b_pole)), -s.alpha_s / (4.0 * np.pi)
+    return s_hat, np.minimum(s_hat, S_HAT_MAX_LOW), float(np.log(mu / s.m_b_pole)), -s.alpha_s / (4.0 * np.pi)
 
 
 def delta_c7_q2(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     """O(alpha_s) shift of C7eff at q^2 (hep-ph/0109140 eq. (54))::
 
-        delta C7eff = -alpha_s/(4 pi) [C1 F_1^(7)(s) + C2 F_2^(7)(s) + C8eff F_8^(7)(s)],
+        delta C7eff = -alpha_s/(4 pi) [C1 F_1^(7)(s) + C2 F_2^(7)(s) + C8eff F_8^(7)(s)],   F_2^(7) = -6 F_1^(7),
 
-    F_{1,2}^(7) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_dipole/m_b)^2 (their value at
-    q^2 = 0 equals :func:`delta_c7`'s r_2(z) form to 1e-5), F_8^(7) from :func:`f8_7`. Above
-    s-hat = 0.45 the O_1, O_2 functions are held at s-hat = 0.45 (see the module docstring).
-    Vectorised over ``q2`` (GeV^2, >= 0); complex.
+    F_8^(7) from :func:`f8_7` at every q^2. F_1^(7): below s-hat = 0.45 the expansion of
+    :func:`charm_two_loop.f17_low` with z = (m_c_dipole/m_b)^2 (its value at q^2 = 0 equals
+    :func:`delta_c7`'s r_2(z) form to 1e-5); from :data:`Q2_HIGH` on the massless-quark function
+    :func:`charm_two_loop.f17_massless` (hep-ph/0403185 eq. (29)); blended linearly in q^2 between
+    (:func:`high_q2_weight`). Vectorised over ``q2`` (GeV^2, > 0); complex.
     """
     s = sm_coefficients(mu)
-    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    s_hat, s_low, l_mu, k = _two_loop_inputs(q2, mu)
     z = (float(_raw()["m_c_dipole"]) / s.m_b_pole) ** 2
-    f17 = f17_low(s_hat, z, l_mu)
+    f17 = f17_low(s_low, z, l_mu)
+    t = high_q2_weight(q2, mu)
+    high = t > 0.0
+    if np.any(high):
+        f17 = np.array(f17, dtype=complex)
+        f17[high] += t[high] * (f17_massless(s_hat[high], l_mu) - f17[high])
     return k * ((s.C1 - 6.0 * s.C2) * f17 + s.C8eff * f8_7(q2, mu))
 
 
 def delta_c9_two_loop(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
-    """O(alpha_s) shift of C9eff (hep-ph/0109140 eq. (54))::
+    """O(alpha_s) shift of C9eff from O_1, O_2, O_8 (hep-ph/0109140 eq. (54))::
 
         delta C9eff = -alpha_s/(4 pi) [C1 F_1^(9)(s) + C2 F_2^(9)(s) + C8eff F_8^(9)(s)],
 
-    F_{1,2}^(9) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_pole/m_b)^2, F_8^(9) of
-    hep-ph/0312063 eq. (39) (:func:`f8_9`). Above s-hat = 0.45 the O_1, O_2 functions are held
-    at s-hat = 0.45 (see the module docstring). Vectorised over ``q2`` (GeV^2, > 0); complex.
+    F_8^(9) of hep-ph/0312063 eq. (39) (:func:`f8_9`) at every q^2. The O_1, O_2 part:
+
+    - below s-hat = 0.45: F_{1,2}^(9) of :mod:`charm_two_loop` (hep-ph/0109140 eq. (56)) with
+      z = (m_c_pole/m_b)^2, the pole scheme of :func:`loop_y`;
+    - from :data:`Q2_HIGH` on: the low-recoil form (Grinstein-Pirjol hep-ph/0404250 eq. (55)):
+      F_{1,2}^(9) for a massless quark (hep-ph/0403185 eqs. (24)-(25), (30)-(31)) plus
+      :func:`charm_mass_scheme_shift`, i.e. the one-loop charm function with m_c(mu) MS-bar;
+      the O(alpha_s m_c^2/q^2) terms of the two-loop functions are left out;
+    - between: blended linearly in q^2 (:func:`high_q2_weight`).
+
+    Vectorised over ``q2`` (GeV^2, > 0); complex.
     """
     s = sm_coefficients(mu)
-    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    s_hat, s_low, l_mu, k = _two_loop_inputs(q2, mu)
     z = (s.m_c_pole / s.m_b_pole) ** 2
-    return k * (s.C1 * f19_low(s_hat, z, l_mu) + s.C2 * f29_low(s_hat, z, l_mu) + s.C8eff * f8_9(q2, mu))
+    o12 = np.array(k * (s.C1 * f19_low(s_low, z, l_mu) + s.C2 * f29_low(s_low, z, l_mu)), dtype=complex)
+    t = high_q2_weight(q2, mu)
+    high = t > 0.0
+    if np.any(high):
+        sh, q2h = s_hat[high], np.asarray(q2, dtype=float)[high]
+        o12_high = k * (s.C1 * f19_massless(sh, l_mu) + s.C2 * f29_massless(sh, l_mu)) + charm_mass_scheme_shift(q2h, mu)
+        o12[high] += t[high] * (o12_high - o12[high])
+    return o12 + k * s.C8eff * f8_9(q2, mu)
