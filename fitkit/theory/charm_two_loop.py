@@ -334,6 +334,11 @@ def f17_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
     return -seidel_a(s_hat, l_mu)
 
 
+def f27_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """F_2^(7) for a massless quark in the loop: 6 A(s) = -6 F_1^(7) (hep-ph/0403185 eq. (23), sign as in :func:`f17_massless`)."""
+    return 6.0 * seidel_a(s_hat, l_mu)
+
+
 def f19_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
     """F_1^(9) for a massless quark in the loop: -(B(s) + 4 C(s)) (hep-ph/0403185 eq. (24), sign as in :func:`f17_massless`)."""
     return -(seidel_b(s_hat, l_mu) + 4.0 * seidel_c(s_hat, l_mu))
