@@ -31,13 +31,16 @@ with C_i+ = C_i + C_i', C_i- = C_i - C_i', and dGamma/dq2 = 3/4 (2 J1s + J1c) - 
 from the angular coefficients J1s, J1c, J2s, J2c of 0811.1214 eq. (3.13).
 
 C7eff and C9eff(q^2) with their O(alpha_s) shifts from O_{1,2} (two-loop matrix elements of
-hep-ph/0109140, held above q^2 ~ 10.4 GeV^2) and O_8, and C10 of the SM come from
+hep-ph/0109140 below q^2 ~ 10.4 GeV^2, their low-recoil form above 14 GeV^2: massless-quark
+functions of hep-ph/0403185 with the one-loop charm function at m_c(mu) MS-bar, blended between)
+and O_8, and C10 of the SM come from
 :mod:`fitkit.theory.wilson_sm`; m_b is the MS-bar mass at mu_b = 4.8 GeV. B_s -> phi is the
 time-integrated rate with B_s mixing (y_s). Not included: QCD-factorisation corrections
 (spectator scattering and weak annihilation, hep-ph/0106067; they matter for B -> K* below
-~1.5 GeV^2, where fitkit is 2-6 % low) and the complete high-q^2 O_1, O_2 functions of
-arXiv:0810.4077 (wilson_sm.py; fitkit is +4 % above flavio at [15, 19] GeV^2); the measured
-differences to flavio are in tests/theory/test_bsll_precision.py and test_bsll_flavio.py.
+~1.5 GeV^2, where fitkit is 2-6 % low) and the O(alpha_s m_c^2/q^2) terms of the high-q^2 O_1,
+O_2 functions of arXiv:0810.4077 (wilson_sm.py; at [15, 19] GeV^2 fitkit is within 0.5 % of
+flavio); the measured differences to flavio are in tests/theory/test_bsll_precision.py and
+test_bsll_flavio.py.
 
 Rates are those of the b -> s (B-bar) decay; for real new-physics coefficients they equal the
 CP average up to O(Im xi_u/xi_t) ~ 10^-3. A complex phase that is CP-even (a Breit-Wigner

@@ -18,15 +18,26 @@ kappa^{(9)}_{1,ij}, kappa^{(9)}_{2,ij} and rho^{(7,9)}_{1,2,i}); the tables obey
 exactly (checked entry by entry when transcribed), which :func:`f27_low` uses.
 
 The expansions are in s-hat/(4 z) and hold below the open-charm threshold 4 m_c^2 ~ 11 GeV^2
-(m_c = 1.68 GeV); fitkit uses them up to s-hat = 0.45 (q^2 ~ 10.4 GeV^2). Above, the complete
-functions of Greub, Pilipovic, Schupbach (arXiv:0810.4077, an expansion in m_c/m_b exact in q^2,
-published only as code attached to the paper) are not implemented: fitkit.theory.wilson_sm holds
-F_{1,2}^(7,9) at s-hat = 0.45 there, an approximation whose effect it documents (+4 % on the SM
-rates at 15-19 GeV^2 against flavio 2.7.1). tests/theory/test_charm_two_loop.py compares these
-functions with flavio 2.7.1, which tabulates the 0810.4077 code (identical to these expansions
-below s-hat = 0.4): agreement better than 5e-4 at its grid nodes.
+(m_c = 1.68 GeV); fitkit uses them up to s-hat = 0.45 (q^2 ~ 10.4 GeV^2).
+tests/theory/test_charm_two_loop.py compares them with flavio 2.7.1, which tabulates the code of
+arXiv:0810.4077 (identical to these expansions below s-hat = 0.4): agreement better than 5e-4 at
+its grid nodes.
 
-Vectorised over ``s_hat`` (any shape); ``z`` and ``L_mu`` are scalars.
+High q^2: the complete functions of Greub, Pilipovic, Schupbach (arXiv:0810.4077, an expansion in
+m_c/m_b exact in q^2) exist only as code attached to that paper and are not implemented. This
+module provides instead the two-loop functions for a massless quark in the loop, in closed form
+(Seidel, hep-ph/0403185 eqs. (29)-(31) for A, B, C and eqs. (22)-(25) for F_{1,2}^(7,9))::
+
+    F_1^(7) = -A,   F_2^(7) = 6 A,   F_1^(9) = -(B + 4 C),   F_2^(9) = 6 B - 3 C
+
+(the overall sign of hep-ph/0109140 eq. (54), opposite to hep-ph/0403185 eq. (16)).
+fitkit.theory.wilson_sm uses them from q^2 = 14 GeV^2 on in the low-recoil form of Grinstein-Pirjol
+(hep-ph/0404250 eq. (55)), with the one-loop charm function at the MS-bar mass m_c(mu); the
+O(alpha_s m_c^2/q^2) terms are left out (size: see wilson_sm). They equal flavio's implementation
+of the same equations to 1e-9, and F_2^(7)(s -> 0) equals the q^2 = 0 dipole function -r_2(z -> 0)
+of hep-ph/9603404 (tested).
+
+Vectorised over ``s_hat`` (any shape); ``z`` and ``L_mu`` = ln(mu/m_b) are scalars.
 """
 
 from __future__ import annotations
@@ -35,7 +46,21 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["S_HAT_MAX_LOW", "f17_low", "f27_low", "f19_low", "f29_low"]
+__all__ = [
+    "S_HAT_MAX_LOW",
+    "S_HAT_MAX_MASSLESS",
+    "f17_low",
+    "f27_low",
+    "f19_low",
+    "f29_low",
+    "seidel_a",
+    "seidel_b",
+    "seidel_c",
+    "f17_massless",
+    "f27_massless",
+    "f19_massless",
+    "f29_massless",
+]
 
 #: Largest s-hat = q^2/m_b^2 at which the low-q^2 expansions of AAGW are used.
 S_HAT_MAX_LOW: float = 0.45

@@ -18,23 +18,37 @@ C7eff -> C7eff - alpha_s/(4 pi) (C1 F_1^(7) + C2 F_2^(7) + C8 F_8^(7)), C9eff li
   of Greub, Hurth, Wyler (hep-ph/9603404, eqs. (4.4)-(4.5)), F_8^(7)(0) = -32/9 ln(mu/m_b) - 44/9
   + 8 pi^2/27 - 8/9 i pi (Beneke-Feldmann-Seidel hep-ph/0106067 eq. (29) at s = 0); about -0.08 - 0.01 i,
   what makes B -> K* l l at low q^2 (photon pole) agree with QCD factorisation.
-- :func:`delta_c7_q2` and :func:`delta_c9_two_loop` at q^2: F_{1,2}^(7,9)(s-hat) of hep-ph/0109140
-  eq. (56) and Appendix B (:mod:`fitkit.theory.charm_two_loop`; z = (m_c_dipole/m_b)^2 in F^(7) as
-  in :func:`delta_c7`, z = (m_c_pole/m_b)^2 in F^(9)), F_8^(7,9)(s-hat) of Asatrian, Bieri, Greub,
-  Hovhannisyan (hep-ph/0312063 eqs. (39)-(40)). delta C9 ~ -0.10 + 0.03 i at 1 GeV^2, -0.15 + 0.02 i
-  at 8 GeV^2.
+- :func:`delta_c7_q2` and :func:`delta_c9_two_loop` at q^2: F_8^(7,9)(s-hat) of Asatrian, Bieri,
+  Greub, Hovhannisyan (hep-ph/0312063 eqs. (39)-(40)) at every q^2; for O_1, O_2:
 
-Approximations (measured in tests/theory/test_bsll_precision.py against flavio 2.7.1):
+  * q^2 <= 0.45 m_b^2 = 10.36 GeV^2: F_{1,2}^(7,9)(s-hat) of hep-ph/0109140 eq. (56) and Appendix B
+    (:mod:`fitkit.theory.charm_two_loop`; z = (m_c_dipole/m_b)^2 in F^(7) as in :func:`delta_c7`,
+    z = (m_c_pole/m_b)^2 in F^(9), the pole scheme of :func:`loop_y`). delta C9 ~ -0.10 + 0.03 i at
+    1 GeV^2, -0.15 + 0.02 i at 8 GeV^2.
+  * q^2 >= :data:`Q2_HIGH` = 14 GeV^2: the low-recoil form of Grinstein-Pirjol (hep-ph/0404250
+    eq. (55); Beylich-Buchalla-Feldmann arXiv:1101.5118): the two-loop functions for a massless quark
+    (Seidel hep-ph/0403185 eqs. (22)-(25), (29)-(31)) and the one-loop charm function at the MS-bar
+    mass m_c(mu) = 0.900 GeV (as EOS evaluates hep-ph/0404250 eq. (55)) instead of the pole mass (:func:`charm_mass_scheme_shift`, added to
+    delta C9). In the pole scheme the second is an O(alpha_s) term: to first order the charm-mass
+    counterterm C_F (4 + 3 ln(mu^2/m_c^2)) m_c dh/dm_c, which carries most of the m_c dependence of
+    the pole-scheme functions of 0810.4077 at high q^2 (2-11 % residual in F_2^(9), tested).
+  * between: linear in q^2 from one to the other (:func:`high_q2_weight`), across the charmonium
+    region where neither form holds.
 
-- Above s-hat = 0.45 (q^2 > 10.4 GeV^2) the expansions of hep-ph/0109140 do not converge; the
-  complete high-q^2 functions (Greub, Pilipovic, Schupbach, arXiv:0810.4077) exist only as code
-  attached to that paper and are not implemented. fitkit continues F_{1,2}^(7,9) by their value
-  at s-hat = 0.45 (the O_8 terms keep their q^2 dependence). This has no derivation of its own:
-  at q^2 = 17 GeV^2 it gives delta C9 = -0.16 + 0.01 i against -0.29 - 0.17 i of 0810.4077 (and
-  C1 F_1^(9), C2 F_2^(9) are individually further off). Effect: SM rates at [15, 19] GeV^2 are
-  +4 % above flavio (+8.5 % with no O_1, O_2 term at all), NP/SM ratios there up to 13 % off
-  where new physics suppresses the rate; with the same delta C7, delta C9 in flavio the two
-  codes agree within 0.9 %.
+Approximations (measured in tests/theory/test_charm_two_loop.py, test_bsll_precision.py and
+test_bsll_flavio.py against flavio 2.7.1, which has the complete functions of 0810.4077):
+
+- High q^2: the O(alpha_s m_c^2/q^2) terms of the two-loop functions are left out, and the
+  pole -> MS-bar conversion of the one-loop function is taken with the running m_c(mu) (not
+  linearised). Against 0810.4077: O_1, O_2 part of delta C9 within 0.014-0.040 at 14-22.5 GeV^2
+  (<= 0.028 at 14.5-19 GeV^2; at 17 GeV^2 delta C9 = -0.265 - 0.180 i against -0.293 - 0.174 i in
+  flavio, which adds -0.011 from its xi_u two-loop term), delta C7 within 0.047-0.062 (almost all
+  in Im delta C7: -0.094 i against -0.037 i at 17 GeV^2). SM rates at [15, 19] GeV^2 -0.5 ... +0.2 %
+  from flavio, NP/SM ratios within 1.6 % (median 0.2 %). (Before, with the functions held at
+  s-hat = 0.45: delta C9 = -0.16 + 0.01 i at 17 GeV^2, rates +3.9 ... +4.7 %, NP/SM up to 13 %.)
+- 10.36-14 GeV^2: the blend has no derivation of its own; delta C9 differs from 0810.4077 by up
+  to 0.27 at 11 GeV^2 (0.10 at 12, 0.03 at 13 GeV^2); the CMS bins [11, 11.8], [11.8, 12.5] are +2.2 %,
+  +0.9 % from flavio (were +4.6, +5.1 %).
 - The doubly Cabibbo-suppressed (xi_u/xi_t) two-loop terms with massless up-quark loops (Seidel,
   hep-ph/0403185 eqs. (29)-(31)), which flavio includes, are left out: |delta C9| <= 0.02,
   |delta C7| ~ 0.004 at 1-8 GeV^2 (below 1 % of any rate).
