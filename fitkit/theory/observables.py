@@ -98,11 +98,12 @@ def q2_range(obs: ObservableName) -> tuple[float, float]:
     return 4 * m_l * m_l, (ch.m_B - ch.m_M) ** 2
 
 
-def hadronic_at(obs: ObservableName, lepton: str, q2: np.ndarray) -> Any:
-    """Point-independent inputs of the rate of ``obs`` with ``lepton`` at the nodes ``q2`` (any shape)."""
+def hadronic_at(obs: ObservableName, lepton: str, q2: np.ndarray, c9_c7: tuple[np.ndarray, np.ndarray] | None = None) -> Any:
+    """Point-independent inputs of the rate of ``obs`` with ``lepton`` at the nodes ``q2`` (any shape);
+    ``c9_c7``: :func:`fitkit.theory.bsll.sm_c9_c7` at ``q2`` if already computed (exclusive modes)."""
     if obs.final == "Xs":
         return inclusive.hadronic(lepton, q2)
-    return bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, q2)
+    return bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, q2, c9_c7=c9_c7)
 
 
 def _hadronic(obs: ObservableName, lepton: str, q2: np.ndarray, key: tuple | None) -> Any:

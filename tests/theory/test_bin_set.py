@@ -80,3 +80,27 @@ def test_only_binned_rates() -> None:
         BinSet([("<R>(B+->Kll)", (1.1, 6.0))])
     with pytest.raises(ValueError, match="empty q2 bin"):
         BinSet([("<BR>(B+->Kmumu)", (2.0, 1.0))])
+
+
+def test_quadratic_form_equals_the_rate_formula() -> None:
+    # every decay kind (B -> K, B -> K*, B_s -> phi, inclusive), five coefficients, complex shifts
+    from fitkit.theory.observables import rate_rows
+
+    bins = BinSet(ITEMS)
+    rng = np.random.default_rng(7)
+    keys = ("C7", "C9", "C10", "C9p", "C10p")
+    shifts = {k: rng.uniform(-2, 2, (6, 1)) + 1j * rng.uniform(-1, 1, (6, 1)) for k in keys}
+    for g in bins.groups:
+        direct = rate_rows(g.obs, g.lepton, g.had, shifts)
+        assert np.allclose(g.rate(shifts), direct, rtol=1e-12, atol=1e-14 * float(np.max(np.abs(direct))))
+
+
+def test_a_point_does_not_depend_on_its_batch() -> None:
+    mass = np.array([0.5, 1.2, 2.4, 0.05, 1.0])
+    width = np.full(5, 1e-4)
+    wc = _bw_wc(mass, width, np.array([0.5, -1.0, 2.0, 0.7, 1.5]))
+    bins = BinSet(ITEMS)
+    whole = bins.integrals(wc, resonances=(mass, width))
+    for i in range(5):
+        one = bins.integrals(_bw_wc(mass[i : i + 1], width[i : i + 1], np.array([[0.5, -1.0, 2.0, 0.7, 1.5][i]])), resonances=(mass[i : i + 1], width[i : i + 1]))
+        np.testing.assert_array_equal(one[0], whole[i])
