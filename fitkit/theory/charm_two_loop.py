@@ -259,6 +259,8 @@ def f29_low(s_hat: np.ndarray, z: float, l_mu: float) -> np.ndarray:
 
 # --- massless-quark two-loop functions (Seidel, hep-ph/0403185) -------------------------------------
 
+_ZETA3: float = 1.2020569031595942  # zeta(3)
+
 #: Above this s-hat the massless functions are evaluated at it: their (1 - s)^-4 terms cancel
 #: to O(1) and lose digits near s = 1 (q^2 = 22.8 GeV^2; the B -> K endpoint is 22.9 GeV^2).
 S_HAT_MAX_MASSLESS: float = 0.99
@@ -379,9 +381,6 @@ def seidel_c(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
     with ln(q^2/mu^2) = ln s - 2 L_mu (q^2 = s m_b^2)."""
     s = np.minimum(np.asarray(s_hat, dtype=float), S_HAT_MAX_MASSLESS)
     return -16.0 / 81.0 * (np.log(s) - 2.0 * l_mu) + 428.0 / 243.0 - 64.0 / 27.0 * _ZETA3 + 16.0j / 81.0 * np.pi
-
-
-_ZETA3: float = 1.2020569031595942
 
 
 def f17_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
