@@ -31,7 +31,9 @@ with C_i+ = C_i + C_i', C_i- = C_i - C_i', and dGamma/dq2 = 3/4 (2 J1s + J1c) - 
 from the angular coefficients J1s, J1c, J2s, J2c of 0811.1214 eq. (3.13).
 
 C7eff and C9eff(q^2) with their O(alpha_s) shifts from O_{1,2} (two-loop matrix elements of
-hep-ph/0109140, held above q^2 ~ 10.4 GeV^2) and O_8, and C10 of the SM come from
+hep-ph/0109140 below q^2 ~ 10.4 GeV^2, their low-recoil form above 14 GeV^2: massless-quark
+functions of hep-ph/0403185 with the one-loop charm function at m_c(mu) MS-bar, blended between)
+and O_8, and C10 of the SM come from
 :mod:`fitkit.theory.wilson_sm`; m_b is the MS-bar mass at mu_b = 4.8 GeV. B_s -> phi is the
 time-integrated rate with B_s mixing (y_s).
 
@@ -40,11 +42,12 @@ of Beneke, Feldmann, Seidel (hep-ph/0106067, hep-ph/0412400: hard spectator scat
 and the four-quark operators, weak annihilation; :mod:`fitkit.theory.qcdf`) to the vector parts of
 A_perp, A_par, A_0 (``nf_*`` in :func:`hadronic`). They depend on SM coefficients only, so new
 physics enters exactly as before; they change the SM rates by +1 ... +5 % in [0.1, 0.98] GeV^2
-and by -1 ... +1 % in [1.1, 6] GeV^2. Not included: the complete high-q^2 O_1, O_2 functions of
-arXiv:0810.4077 (wilson_sm.py; fitkit is +4 % above flavio at [15, 19] GeV^2). Measured against flavio 2.7.1
-(tests/theory/test_bsll_precision.py, test_bsll_flavio.py): every mode within 1.6 % below 6 GeV^2,
-NP/SM ratios within 1.8 % at 50 random points (C9, C10, C9', C10' in [-2, 2]). The QCD-factorisation
-amplitudes are those of the CP-averaged rate (Re xi_u/xi_t, see :mod:`fitkit.theory.qcdf`).
+and by -1 ... +1 % in [1.1, 6] GeV^2. Not included: the O(alpha_s m_c^2/q^2) terms of the
+high-q^2 O_1, O_2 functions of arXiv:0810.4077 (wilson_sm.py). Measured against flavio 2.7.1
+(tests/theory/test_bsll_precision.py, test_bsll_flavio.py): every mode within 1.6 % below 6 GeV^2
+and within 0.5 % at [15, 19] GeV^2, NP/SM ratios within 1.8 % at 50 random points (C9, C10, C9',
+C10' in [-2, 2]). The QCD-factorisation amplitudes are those of the CP-averaged rate (Re xi_u/xi_t,
+see :mod:`fitkit.theory.qcdf`).
 
 Rates are those of the b -> s (B-bar) decay; for real new-physics coefficients they equal the
 CP average up to O(Im xi_u/xi_t) ~ 10^-3. A complex phase that is CP-even (a Breit-Wigner

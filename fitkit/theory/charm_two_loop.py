@@ -18,15 +18,26 @@ kappa^{(9)}_{1,ij}, kappa^{(9)}_{2,ij} and rho^{(7,9)}_{1,2,i}); the tables obey
 exactly (checked entry by entry when transcribed), which :func:`f27_low` uses.
 
 The expansions are in s-hat/(4 z) and hold below the open-charm threshold 4 m_c^2 ~ 11 GeV^2
-(m_c = 1.68 GeV); fitkit uses them up to s-hat = 0.45 (q^2 ~ 10.4 GeV^2). Above, the complete
-functions of Greub, Pilipovic, Schupbach (arXiv:0810.4077, an expansion in m_c/m_b exact in q^2,
-published only as code attached to the paper) are not implemented: fitkit.theory.wilson_sm holds
-F_{1,2}^(7,9) at s-hat = 0.45 there, an approximation whose effect it documents (+4 % on the SM
-rates at 15-19 GeV^2 against flavio 2.7.1). tests/theory/test_charm_two_loop.py compares these
-functions with flavio 2.7.1, which tabulates the 0810.4077 code (identical to these expansions
-below s-hat = 0.4): agreement better than 5e-4 at its grid nodes.
+(m_c = 1.68 GeV); fitkit uses them up to s-hat = 0.45 (q^2 ~ 10.4 GeV^2).
+tests/theory/test_charm_two_loop.py compares them with flavio 2.7.1, which tabulates the code of
+arXiv:0810.4077 (identical to these expansions below s-hat = 0.4): agreement better than 5e-4 at
+its grid nodes.
 
-Vectorised over ``s_hat`` (any shape); ``z`` and ``L_mu`` are scalars.
+High q^2: the complete functions of Greub, Pilipovic, Schupbach (arXiv:0810.4077, an expansion in
+m_c/m_b exact in q^2) exist only as code attached to that paper and are not implemented. This
+module provides instead the two-loop functions for a massless quark in the loop, in closed form
+(Seidel, hep-ph/0403185 eqs. (29)-(31) for A, B, C and eqs. (22)-(25) for F_{1,2}^(7,9))::
+
+    F_1^(7) = -A,   F_2^(7) = 6 A,   F_1^(9) = -(B + 4 C),   F_2^(9) = 6 B - 3 C
+
+(the overall sign of hep-ph/0109140 eq. (54), opposite to hep-ph/0403185 eq. (16)).
+fitkit.theory.wilson_sm uses them from q^2 = 14 GeV^2 on in the low-recoil form of Grinstein-Pirjol
+(hep-ph/0404250 eq. (55)), with the one-loop charm function at the MS-bar mass m_c(mu); the
+O(alpha_s m_c^2/q^2) terms are left out (size: see wilson_sm). They equal flavio's implementation
+of the same equations to 1e-9, and F_2^(7)(s -> 0) equals the q^2 = 0 dipole function -r_2(z -> 0)
+of hep-ph/9603404 (tested).
+
+Vectorised over ``s_hat`` (any shape); ``z`` and ``L_mu`` = ln(mu/m_b) are scalars.
 """
 
 from __future__ import annotations
@@ -35,7 +46,21 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["S_HAT_MAX_LOW", "f17_low", "f27_low", "f19_low", "f29_low"]
+__all__ = [
+    "S_HAT_MAX_LOW",
+    "S_HAT_MAX_MASSLESS",
+    "f17_low",
+    "f27_low",
+    "f19_low",
+    "f29_low",
+    "seidel_a",
+    "seidel_b",
+    "seidel_c",
+    "f17_massless",
+    "f27_massless",
+    "f19_massless",
+    "f29_massless",
+]
 
 #: Largest s-hat = q^2/m_b^2 at which the low-q^2 expansions of AAGW are used.
 S_HAT_MAX_LOW: float = 0.45
@@ -230,3 +255,150 @@ def f29_low(s_hat: np.ndarray, z: float, l_mu: float) -> np.ndarray:
                       + s * (-32.0 / 25515.0 + 64.0 / 2835.0 / z**3)))
     )  # fmt: skip
     return mu_terms + _expansion("29", s, z)
+
+
+# --- massless-quark two-loop functions (Seidel, hep-ph/0403185) -------------------------------------
+
+_ZETA3: float = 1.2020569031595942  # zeta(3)
+
+#: Above this s-hat the massless functions are evaluated at it: their (1 - s)^-4 terms cancel
+#: to O(1) and lose digits near s = 1 (q^2 = 22.8 GeV^2; the B -> K endpoint is 22.9 GeV^2).
+S_HAT_MAX_MASSLESS: float = 0.99
+
+
+def _li2(w: np.ndarray) -> np.ndarray:
+    """Dilogarithm Li_2(w) for complex w: scipy's spence(x) = Li_2(1 - x)."""
+    from scipy.special import spence
+
+    return spence(1.0 - np.asarray(w, dtype=complex))
+
+
+def _bernoulli_clausen_coefficients(n_terms: int = 30) -> np.ndarray:
+    """c_k = -(-1)^k B_2k / (2k (2k + 1) (2k)!) of the Clausen series below, k = 1..n_terms."""
+    from scipy.special import bernoulli, factorial
+
+    b = bernoulli(2 * n_terms)
+    k = np.arange(1, n_terms + 1)
+    return -((-1.0) ** k) * b[2 * k] / (2 * k * (2 * k + 1) * factorial(2 * k))
+
+
+_CLAUSEN_C: np.ndarray = _bernoulli_clausen_coefficients()
+
+
+def _li2_unit_circle(phi: np.ndarray) -> np.ndarray:
+    """Li_2(e^{i phi}) for phi in [-pi, pi] (scipy's complex spence converges slowly on |w| = 1)::
+
+        Re = pi^2/6 - |phi| (2 pi - |phi|)/4,
+        Im = Cl_2(phi) = phi - phi ln|phi| + sum_k c_k phi^(2k+1),  c_k = -(-1)^k B_2k/(2k (2k+1) (2k)!)
+
+    (the Bernoulli series of the Clausen function, convergent for |phi| < 2 pi; 30 terms give 1e-15
+    on [-pi, pi])."""
+    phi = np.asarray(phi, dtype=float)
+    a = np.abs(phi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_term = np.where(a > 0.0, phi * np.log(np.where(a > 0.0, a, 1.0)), 0.0)
+    p2 = phi * phi
+    series = np.zeros_like(phi)
+    for c in _CLAUSEN_C[::-1]:  # Horner in phi^2
+        series = series * p2 + c
+    return np.pi**2 / 6.0 - a * (2.0 * np.pi - a) / 4.0 + 1j * (phi - log_term + series * phi * p2)
+
+
+def _seidel_inputs(s_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """s (clipped to (0, S_HAT_MAX_MASSLESS]), ln s, r = sqrt(4/s - 1) and arccot(r) = arcsin(sqrt(s)/2)."""
+    s = np.minimum(np.asarray(s_hat, dtype=float), S_HAT_MAX_MASSLESS)
+    return s, np.log(s), np.sqrt(4.0 / s - 1.0), np.arcsin(0.5 * np.sqrt(s))
+
+
+def seidel_a(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """A(s) of Seidel hep-ph/0403185 eq. (29), with ln(m_b^2/mu^2) = -2 L_mu, 0 < s-hat < 1::
+
+        A = -104/243 ln(m_b^2/mu^2) + 4 s/(27 (1-s)) [Li2(s) + ln s ln(1-s)]
+            + 1/(729 (1-s)^2) [6 s (29 - 47 s) ln s + 785 - 1600 s + 833 s^2 + 6 pi i (20 - 49 s + 47 s^2)]
+            - 2/(243 (1-s)^3) [2 r (-4 + 9 s - 15 s^2 + 4 s^3) acot(r) + 9 s^3 ln^2 s + 18 pi i s (1 - 2 s) ln s]
+            + 2 s/(243 (1-s)^4) [36 acot^2(r) + pi^2 (-4 + 9 s - 9 s^2 + 3 s^3)],   r = sqrt(4/s - 1).
+    """
+    s, ls, r, acot = _seidel_inputs(s_hat)
+    u = 1.0 - s
+    pi = np.pi
+    return (
+        104.0 / 243.0 * 2.0 * l_mu
+        + 4.0 * s / (27.0 * u) * (_li2(s).real + ls * np.log(u))
+        + (6.0 * s * (29.0 - 47.0 * s) * ls + 785.0 - 1600.0 * s + 833.0 * s**2
+           + 6.0j * pi * (20.0 - 49.0 * s + 47.0 * s**2)) / (729.0 * u**2)
+        - 2.0 / (243.0 * u**3) * (2.0 * r * (-4.0 + 9.0 * s - 15.0 * s**2 + 4.0 * s**3) * acot
+                                  + 9.0 * s**3 * ls**2 + 18.0j * pi * s * (1.0 - 2.0 * s) * ls)
+        + 2.0 * s / (243.0 * u**4) * (36.0 * acot**2 + pi**2 * (-4.0 + 9.0 * s - 9.0 * s**2 + 3.0 * s**3))
+    )  # fmt: skip
+
+
+def seidel_b(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """B(s) of Seidel hep-ph/0403185 eq. (30), with L = ln(m_b^2/mu^2) = -2 L_mu, r = sqrt(4/s - 1),
+    x_{1,2} = 1/2 +- i r/2, x_{3,4} = 1/2 +- i/(2 r), 0 < s-hat < 1::
+
+        B = 8/(243 s) [(4 - 34 s - 17 pi i s) L + 8 s L^2 + 17 s ln s L]
+            + (2 + s) r/(729 s) [-48 L acot(r) - 18 pi ln(r^2) + 3 i ln^2(r^2) - 24 i Li2(-x2/x1) - 5 pi^2 i
+                                 + 6 i (-9 ln^2 x1 + ln^2 x2 - 2 ln^2 x4 + 6 ln x1 ln x2 - 4 ln x1 ln x3
+                                        + 8 ln x1 ln x4) - 12 pi (2 ln x1 + ln x3 + ln x4)]
+            - 2/(243 s (1-s)) [4 s (-8 + 17 s) (Li2(s) + ln s ln(1-s)) + 3 (2 + s)(3 - s) ln^2(x2/x1)
+                               + 12 pi (-6 - s + s^2) acot(r)]
+            + 2/(2187 s (1-s)^2) [-18 s (120 - 211 s + 73 s^2) ln s - 288 - 8 s + 934 s^2 - 692 s^3
+                                  + 18 pi i s (82 - 173 s + 73 s^2)]
+            - 4/(243 s (1-s)^3) [-2 r (4 - 3 s - 18 s^2 + 16 s^3 - 5 s^4) acot(r) - 9 s^3 ln^2 s
+                                 + 2 pi i s (8 - 33 s + 51 s^2 - 17 s^3) ln s]
+            + 2/(729 s (1-s)^4) [72 (3 - 8 s + 2 s^2) acot^2(r)
+                                 - pi^2 (54 - 53 s - 286 s^2 + 612 s^3 - 446 s^4 + 113 s^5)].
+    """
+    s, ls, r, acot = _seidel_inputs(s_hat)
+    u = 1.0 - s
+    pi = np.pi
+    big_l = -2.0 * l_mu
+    x1, x2 = 0.5 + 0.5j * r, 0.5 - 0.5j * r
+    x3, x4 = 0.5 + 0.5j / r, 0.5 - 0.5j / r
+    l1, l2, l3, l4 = np.log(x1), np.log(x2), np.log(x3), np.log(x4)
+    lr2 = np.log(r * r)
+    l21 = np.log(x2 / x1)
+    return (
+        8.0 / (243.0 * s) * ((4.0 - 34.0 * s - 17.0j * pi * s) * big_l + 8.0 * s * big_l**2 + 17.0 * s * ls * big_l)
+        + (2.0 + s) * r / (729.0 * s) * (
+            -48.0 * big_l * acot - 18.0 * pi * lr2 + 3.0j * lr2**2 - 24.0j * _li2_unit_circle(np.angle(-x2 / x1)) - 5.0j * pi**2
+            + 6.0j * (-9.0 * l1**2 + l2**2 - 2.0 * l4**2 + 6.0 * l1 * l2 - 4.0 * l1 * l3 + 8.0 * l1 * l4)
+            - 12.0 * pi * (2.0 * l1 + l3 + l4))
+        - 2.0 / (243.0 * s * u) * (4.0 * s * (-8.0 + 17.0 * s) * (_li2(s).real + ls * np.log(u))
+                                   + 3.0 * (2.0 + s) * (3.0 - s) * l21**2 + 12.0 * pi * (-6.0 - s + s**2) * acot)
+        + 2.0 / (2187.0 * s * u**2) * (-18.0 * s * (120.0 - 211.0 * s + 73.0 * s**2) * ls
+                                       - 288.0 - 8.0 * s + 934.0 * s**2 - 692.0 * s**3
+                                       + 18.0j * pi * s * (82.0 - 173.0 * s + 73.0 * s**2))
+        - 4.0 / (243.0 * s * u**3) * (-2.0 * r * (4.0 - 3.0 * s - 18.0 * s**2 + 16.0 * s**3 - 5.0 * s**4) * acot
+                                      - 9.0 * s**3 * ls**2 + 2.0j * pi * s * (8.0 - 33.0 * s + 51.0 * s**2 - 17.0 * s**3) * ls)
+        + 2.0 / (729.0 * s * u**4) * (72.0 * (3.0 - 8.0 * s + 2.0 * s**2) * acot**2
+                                      - pi**2 * (54.0 - 53.0 * s - 286.0 * s**2 + 612.0 * s**3 - 446.0 * s**4 + 113.0 * s**5))
+    )  # fmt: skip
+
+
+def seidel_c(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """C(s) of Seidel hep-ph/0403185 eq. (31): -16/81 ln(q^2/mu^2) + 428/243 - 64/27 zeta(3) + 16/81 pi i,
+    with ln(q^2/mu^2) = ln s - 2 L_mu (q^2 = s m_b^2)."""
+    s = np.minimum(np.asarray(s_hat, dtype=float), S_HAT_MAX_MASSLESS)
+    return -16.0 / 81.0 * (np.log(s) - 2.0 * l_mu) + 428.0 / 243.0 - 64.0 / 27.0 * _ZETA3 + 16.0j / 81.0 * np.pi
+
+
+def f17_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """F_1^(7) for a massless quark in the loop: -A(s) (hep-ph/0403185 eq. (22); its F's carry the
+    opposite overall sign to hep-ph/0109140's, compare hep-ph/0403185 eq. (16) with hep-ph/0109140 eq. (54))."""
+    return -seidel_a(s_hat, l_mu)
+
+
+def f27_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """F_2^(7) for a massless quark in the loop: 6 A(s) = -6 F_1^(7) (hep-ph/0403185 eq. (23), sign as in :func:`f17_massless`)."""
+    return 6.0 * seidel_a(s_hat, l_mu)
+
+
+def f19_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """F_1^(9) for a massless quark in the loop: -(B(s) + 4 C(s)) (hep-ph/0403185 eq. (24), sign as in :func:`f17_massless`)."""
+    return -(seidel_b(s_hat, l_mu) + 4.0 * seidel_c(s_hat, l_mu))
+
+
+def f29_massless(s_hat: np.ndarray, l_mu: float) -> np.ndarray:
+    """F_2^(9) for a massless quark in the loop: 6 B(s) - 3 C(s) (hep-ph/0403185 eq. (25), sign as in :func:`f17_massless`)."""
+    return 6.0 * seidel_b(s_hat, l_mu) - 3.0 * seidel_c(s_hat, l_mu)

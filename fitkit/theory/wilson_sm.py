@@ -18,23 +18,37 @@ C7eff -> C7eff - alpha_s/(4 pi) (C1 F_1^(7) + C2 F_2^(7) + C8 F_8^(7)), C9eff li
   of Greub, Hurth, Wyler (hep-ph/9603404, eqs. (4.4)-(4.5)), F_8^(7)(0) = -32/9 ln(mu/m_b) - 44/9
   + 8 pi^2/27 - 8/9 i pi (Beneke-Feldmann-Seidel hep-ph/0106067 eq. (29) at s = 0); about -0.08 - 0.01 i,
   what makes B -> K* l l at low q^2 (photon pole) agree with QCD factorisation.
-- :func:`delta_c7_q2` and :func:`delta_c9_two_loop` at q^2: F_{1,2}^(7,9)(s-hat) of hep-ph/0109140
-  eq. (56) and Appendix B (:mod:`fitkit.theory.charm_two_loop`; z = (m_c_dipole/m_b)^2 in F^(7) as
-  in :func:`delta_c7`, z = (m_c_pole/m_b)^2 in F^(9)), F_8^(7,9)(s-hat) of Asatrian, Bieri, Greub,
-  Hovhannisyan (hep-ph/0312063 eqs. (39)-(40)). delta C9 ~ -0.10 + 0.03 i at 1 GeV^2, -0.15 + 0.02 i
-  at 8 GeV^2.
+- :func:`delta_c7_q2` and :func:`delta_c9_two_loop` at q^2: F_8^(7,9)(s-hat) of Asatrian, Bieri,
+  Greub, Hovhannisyan (hep-ph/0312063 eqs. (39)-(40)) at every q^2; for O_1, O_2:
 
-Approximations (measured in tests/theory/test_bsll_precision.py against flavio 2.7.1):
+  * q^2 <= 0.45 m_b^2 = 10.36 GeV^2: F_{1,2}^(7,9)(s-hat) of hep-ph/0109140 eq. (56) and Appendix B
+    (:mod:`fitkit.theory.charm_two_loop`; z = (m_c_dipole/m_b)^2 in F^(7) as in :func:`delta_c7`,
+    z = (m_c_pole/m_b)^2 in F^(9), the pole scheme of :func:`loop_y`). delta C9 ~ -0.10 + 0.03 i at
+    1 GeV^2, -0.15 + 0.02 i at 8 GeV^2.
+  * q^2 >= :data:`Q2_HIGH` = 14 GeV^2: the low-recoil form of Grinstein-Pirjol (hep-ph/0404250
+    eq. (55); Beylich-Buchalla-Feldmann arXiv:1101.5118): the two-loop functions for a massless quark
+    (Seidel hep-ph/0403185 eqs. (22)-(25), (29)-(31)) and the one-loop charm function at the MS-bar
+    mass m_c(mu) = 0.900 GeV (as EOS evaluates hep-ph/0404250 eq. (55)) instead of the pole mass (:func:`charm_mass_scheme_shift`, added to
+    delta C9). In the pole scheme the second is an O(alpha_s) term: to first order the charm-mass
+    counterterm C_F (4 + 3 ln(mu^2/m_c^2)) m_c dh/dm_c, which carries most of the m_c dependence of
+    the pole-scheme functions of 0810.4077 at high q^2 (2-11 % residual in F_2^(9), tested).
+  * between: linear in q^2 from one to the other (:func:`high_q2_weight`), across the charmonium
+    region where neither form holds.
 
-- Above s-hat = 0.45 (q^2 > 10.4 GeV^2) the expansions of hep-ph/0109140 do not converge; the
-  complete high-q^2 functions (Greub, Pilipovic, Schupbach, arXiv:0810.4077) exist only as code
-  attached to that paper and are not implemented. fitkit continues F_{1,2}^(7,9) by their value
-  at s-hat = 0.45 (the O_8 terms keep their q^2 dependence). This has no derivation of its own:
-  at q^2 = 17 GeV^2 it gives delta C9 = -0.16 + 0.01 i against -0.29 - 0.17 i of 0810.4077 (and
-  C1 F_1^(9), C2 F_2^(9) are individually further off). Effect: SM rates at [15, 19] GeV^2 are
-  +4 % above flavio (+8.5 % with no O_1, O_2 term at all), NP/SM ratios there up to 13 % off
-  where new physics suppresses the rate; with the same delta C7, delta C9 in flavio the two
-  codes agree within 0.9 %.
+Approximations (measured in tests/theory/test_charm_two_loop.py, test_bsll_precision.py and
+test_bsll_flavio.py against flavio 2.7.1, which has the complete functions of 0810.4077):
+
+- High q^2: the O(alpha_s m_c^2/q^2) terms of the two-loop functions are left out, and the
+  pole -> MS-bar conversion of the one-loop function is taken with the running m_c(mu) (not
+  linearised). Against 0810.4077: O_1, O_2 part of delta C9 within 0.014-0.040 at 14-22.5 GeV^2
+  (<= 0.028 at 14.5-19 GeV^2; at 17 GeV^2 delta C9 = -0.265 - 0.180 i against -0.293 - 0.174 i in
+  flavio, which adds -0.011 from its xi_u two-loop term), delta C7 within 0.047-0.062 (almost all
+  in Im delta C7: -0.094 i against -0.037 i at 17 GeV^2). SM rates at [15, 19] GeV^2 -0.5 ... +0.2 %
+  from flavio, NP/SM ratios within 1.6 % (median 0.2 %). (Before, with the functions held at
+  s-hat = 0.45: delta C9 = -0.16 + 0.01 i at 17 GeV^2, rates +3.9 ... +4.7 %, NP/SM up to 13 %.)
+- 10.36-14 GeV^2: the blend has no derivation of its own; delta C9 differs from 0810.4077 by up
+  to 0.27 at 11 GeV^2 (0.10 at 12, 0.03 at 13 GeV^2); the CMS bins [11, 11.8], [11.8, 12.5] are +2.2 %,
+  +0.9 % from flavio (were +4.6, +5.1 %).
 - The doubly Cabibbo-suppressed (xi_u/xi_t) two-loop terms with massless up-quark loops (Seidel,
   hep-ph/0403185 eqs. (29)-(31)), which flavio includes, are left out: |delta C9| <= 0.02,
   |delta C7| ~ 0.004 at 1-8 GeV^2 (below 1 % of any rate).
@@ -60,7 +74,15 @@ import numpy as np
 
 from fitkit.constants import ckm_matrix
 from fitkit.data.catalog import default_data_dir, read_yaml
-from fitkit.theory.charm_two_loop import S_HAT_MAX_LOW, f17_low, f19_low, f29_low
+from fitkit.theory.charm_two_loop import (
+    S_HAT_MAX_LOW,
+    f17_low,
+    f17_massless,
+    f19_low,
+    f19_massless,
+    f29_low,
+    f29_massless,
+)
 
 __all__ = [
     "SM_FILE",
@@ -78,12 +100,18 @@ __all__ = [
     "f8_9",
     "delta_c7_q2",
     "delta_c9_two_loop",
+    "charm_mass_scheme_shift",
+    "high_q2_weight",
+    "Q2_HIGH",
 ]
 
 #: SM inputs relative to the data folder.
 SM_FILE: str = "formfactors/sm_wilson_bsll.yaml"
 #: Default renormalisation scale of the exclusive modes (GeV).
 MU_B: float = 4.8
+#: q^2 (GeV^2) from which the O_1, O_2 two-loop terms take their high-q^2 form alone
+#: (:func:`delta_c9_two_loop`); above the psi(2S) at 13.6 GeV^2.
+Q2_HIGH: float = 14.0
 
 
 class SMCoefficients(NamedTuple):
@@ -105,6 +133,7 @@ class SMCoefficients(NamedTuple):
     m_b_msbar: float
     m_b_pole: float
     m_c_pole: float
+    m_c_msbar: float
 
 
 @cache
@@ -128,6 +157,7 @@ def sm_coefficients(mu: float = MU_B) -> SMCoefficients:
         m_b_msbar=float(s["m_b_msbar"]),
         m_b_pole=float(raw["m_b_pole"]),
         m_c_pole=float(raw["m_c_pole"]),
+        m_c_msbar=float(s["m_c_msbar"]),
     )
 
 
@@ -303,41 +333,86 @@ def f8_9(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     )  # fmt: skip
 
 
-def _two_loop_inputs(q2: np.ndarray, mu: float) -> tuple[np.ndarray, float, float]:
-    """s-hat = q^2/m_b^2 (pole mass) clipped to the low-q^2 range of :mod:`charm_two_loop`,
+def high_q2_weight(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """Weight of the high-q^2 form of the O_1, O_2 two-loop terms: 0 up to q^2 = S_HAT_MAX_LOW m_b^2
+    (10.36 GeV^2, end of the low-q^2 expansions), 1 from :data:`Q2_HIGH` on, linear in q^2 between
+    (a blend across the charmonium region, where neither form holds; see the module docstring)."""
+    q2_low = S_HAT_MAX_LOW * sm_coefficients(mu).m_b_pole ** 2
+    return np.clip((np.asarray(q2, dtype=float) - q2_low) / (Q2_HIGH - q2_low), 0.0, 1.0)
+
+
+def charm_mass_scheme_shift(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
+    """Charm loop of :func:`loop_y` with the MS-bar mass m_c(mu) instead of the pole mass::
+
+        [F_c + (xi_u/xi_t)(4/3 C1 + C2)] [h(q^2, m_c(mu)) - h(q^2, m_c^pole)],
+        F_c = 4/3 C1 + C2 + 6 C3 + 60 C5   (0811.1214 eq. (10); hep-ph/0412400 eq. (43)).
+
+    In the pole scheme of :func:`loop_y` this is an O(alpha_s) term: to first order it is the mass
+    counterterm -alpha_s/(4 pi) C_F (4 + 3 ln(mu^2/m_c^2)) m_c dh/dm_c that the pole-scheme two-loop
+    functions of 0810.4077 contain (it dominates their m_c dependence at high q^2). Vectorised; complex.
+    """
+    s = sm_coefficients(mu)
+    dh = loop_h(q2, s.m_c_msbar, mu) - loop_h(q2, s.m_c_pole, mu)
+    f_c = 4.0 / 3.0 * s.C1 + s.C2 + 6.0 * s.C3 + 60.0 * s.C5
+    return (f_c + xi_ratio() * (4.0 / 3.0 * s.C1 + s.C2)) * dh
+
+
+def _two_loop_inputs(q2: np.ndarray, mu: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """s-hat = q^2/m_b^2 (pole mass), its value clipped to the low-q^2 range of :mod:`charm_two_loop`,
     L_mu = ln(mu/m_b) and -alpha_s/(4 pi)."""
     s = sm_coefficients(mu)
     s_hat = np.asarray(q2, dtype=float) / s.m_b_pole**2
-    return np.minimum(s_hat, S_HAT_MAX_LOW), float(np.log(mu / s.m_b_pole)), -s.alpha_s / (4.0 * np.pi)
+    return s_hat, np.minimum(s_hat, S_HAT_MAX_LOW), float(np.log(mu / s.m_b_pole)), -s.alpha_s / (4.0 * np.pi)
 
 
 def delta_c7_q2(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
     """O(alpha_s) shift of C7eff at q^2 (hep-ph/0109140 eq. (54))::
 
-        delta C7eff = -alpha_s/(4 pi) [C1 F_1^(7)(s) + C2 F_2^(7)(s) + C8eff F_8^(7)(s)],
+        delta C7eff = -alpha_s/(4 pi) [C1 F_1^(7)(s) + C2 F_2^(7)(s) + C8eff F_8^(7)(s)],   F_2^(7) = -6 F_1^(7),
 
-    F_{1,2}^(7) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_dipole/m_b)^2 (their value at
-    q^2 = 0 equals :func:`delta_c7`'s r_2(z) form to 1e-5), F_8^(7) from :func:`f8_7`. Above
-    s-hat = 0.45 the O_1, O_2 functions are held at s-hat = 0.45 (see the module docstring).
-    Vectorised over ``q2`` (GeV^2, >= 0); complex.
+    F_8^(7) from :func:`f8_7` at every q^2. F_1^(7): below s-hat = 0.45 the expansion of
+    :func:`charm_two_loop.f17_low` with z = (m_c_dipole/m_b)^2 (its value at q^2 = 0 equals
+    :func:`delta_c7`'s r_2(z) form to 1e-5); from :data:`Q2_HIGH` on the massless-quark function
+    :func:`charm_two_loop.f17_massless` (hep-ph/0403185 eq. (29)); blended linearly in q^2 between
+    (:func:`high_q2_weight`). Vectorised over ``q2`` (GeV^2, > 0); complex.
     """
     s = sm_coefficients(mu)
-    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    s_hat, s_low, l_mu, k = _two_loop_inputs(q2, mu)
     z = (float(_raw()["m_c_dipole"]) / s.m_b_pole) ** 2
-    f17 = f17_low(s_hat, z, l_mu)
+    f17 = f17_low(s_low, z, l_mu)
+    t = high_q2_weight(q2, mu)
+    high = t > 0.0
+    if np.any(high):
+        f17 = np.array(f17, dtype=complex)
+        f17[high] += t[high] * (f17_massless(s_hat[high], l_mu) - f17[high])
     return k * ((s.C1 - 6.0 * s.C2) * f17 + s.C8eff * f8_7(q2, mu))
 
 
 def delta_c9_two_loop(q2: np.ndarray, mu: float = MU_B) -> np.ndarray:
-    """O(alpha_s) shift of C9eff (hep-ph/0109140 eq. (54))::
+    """O(alpha_s) shift of C9eff from O_1, O_2, O_8 (hep-ph/0109140 eq. (54))::
 
         delta C9eff = -alpha_s/(4 pi) [C1 F_1^(9)(s) + C2 F_2^(9)(s) + C8eff F_8^(9)(s)],
 
-    F_{1,2}^(9) from :mod:`fitkit.theory.charm_two_loop` with z = (m_c_pole/m_b)^2, F_8^(9) of
-    hep-ph/0312063 eq. (39) (:func:`f8_9`). Above s-hat = 0.45 the O_1, O_2 functions are held
-    at s-hat = 0.45 (see the module docstring). Vectorised over ``q2`` (GeV^2, > 0); complex.
+    F_8^(9) of hep-ph/0312063 eq. (39) (:func:`f8_9`) at every q^2. The O_1, O_2 part:
+
+    - below s-hat = 0.45: F_{1,2}^(9) of :mod:`charm_two_loop` (hep-ph/0109140 eq. (56)) with
+      z = (m_c_pole/m_b)^2, the pole scheme of :func:`loop_y`;
+    - from :data:`Q2_HIGH` on: the low-recoil form (Grinstein-Pirjol hep-ph/0404250 eq. (55)):
+      F_{1,2}^(9) for a massless quark (hep-ph/0403185 eqs. (24)-(25), (30)-(31)) plus
+      :func:`charm_mass_scheme_shift`, i.e. the one-loop charm function with m_c(mu) MS-bar;
+      the O(alpha_s m_c^2/q^2) terms of the two-loop functions are left out;
+    - between: blended linearly in q^2 (:func:`high_q2_weight`).
+
+    Vectorised over ``q2`` (GeV^2, > 0); complex.
     """
     s = sm_coefficients(mu)
-    s_hat, l_mu, k = _two_loop_inputs(q2, mu)
+    s_hat, s_low, l_mu, k = _two_loop_inputs(q2, mu)
     z = (s.m_c_pole / s.m_b_pole) ** 2
-    return k * (s.C1 * f19_low(s_hat, z, l_mu) + s.C2 * f29_low(s_hat, z, l_mu) + s.C8eff * f8_9(q2, mu))
+    o12 = np.array(k * (s.C1 * f19_low(s_low, z, l_mu) + s.C2 * f29_low(s_low, z, l_mu)), dtype=complex)
+    t = high_q2_weight(q2, mu)
+    high = t > 0.0
+    if np.any(high):
+        sh, q2h = s_hat[high], np.asarray(q2, dtype=float)[high]
+        o12_high = k * (s.C1 * f19_massless(sh, l_mu) + s.C2 * f29_massless(sh, l_mu)) + charm_mass_scheme_shift(q2h, mu)
+        o12[high] += t[high] * (o12_high - o12[high])
+    return o12 + k * s.C8eff * f8_9(q2, mu)
