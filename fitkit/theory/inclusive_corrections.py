@@ -167,7 +167,7 @@ S_QED_SWITCH: float = 0.5
 
 
 def _poly(x: np.ndarray, first_power: int, coeffs: tuple[float, ...]) -> np.ndarray:
-    return sum(c * x ** (first_power + k) for k, c in enumerate(coeffs))
+    return np.sum([c * x ** (first_power + k) for k, c in enumerate(coeffs)], axis=0)
 
 
 def _omega_o12(s: np.ndarray, L: float) -> dict[str, np.ndarray]:

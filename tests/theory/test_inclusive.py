@@ -27,9 +27,9 @@ import pytest
 
 from fitkit.constants import ALPHA_S_MZ, M_LEPTON
 from fitkit.theory import constant_wc, predict
-from fitkit.theory.observables import point_rule
 from fitkit.theory import inclusive as inc
 from fitkit.theory import inclusive_corrections as ic
+from fitkit.theory.observables import point_rule
 from fitkit.theory.wilson_sm import delta_c7_q2, delta_c9_two_loop, sm_coefficients
 
 SM = sm_coefficients(inc.MU_INCLUSIVE)
