@@ -5,7 +5,7 @@ factorisation with the O(alpha_s) matrix elements of O_{1,2,8}, see :mod:`fitkit
 is required to agree within 3 % (issue 14), except where fitkit lacks a piece of flavio's theory:
 the B -> V l l modes with bins starting below 0.5 GeV^2 (QCD-factorisation spectator scattering
 and weak annihilation, hep-ph/0106067: 9 %). The inclusive B -> X_s l l mode is at NNLO QCD with
-QED and 1/m_b^2 corrections (:mod:`fitkit.theory.inclusive`, within 0.4 % of flavio at [1, 6]
+QED, 1/m_b^2 and 1/m_c^2 corrections (:mod:`fitkit.theory.inclusive`, within 0.7 % of flavio at [1, 6]
 GeV^2). The printed values are read from the data cards (``sm`` field), not typed here.
 """
 

@@ -10,8 +10,9 @@ Misiak, Wyler (HLMW, hep-ph/0512066, sec. 3) -- the scheme of flavio 2.7.1's ``b
   factors of the |C7|^2, Re(C7 C9^*), |C9|^2 + |C10|^2 terms (:func:`tau77`, :func:`tau79`,
   :func:`tau99`). For |C9|^2 the product is the classic one-loop factor omega(s) of the vector
   current (Buras, Muenz hep-ph/9501281; Misiak): 1 + 2 alpha_s/pi omega = (1 + alpha_s/pi sigma9)^2
-  (1 + alpha_s/pi tau99) + O(alpha_s^2) (tested to 1e-12); the C7 terms are those of Asatrian,
-  Asatryan, Hovhannisyan, Poghosyan and Ghinculov, Hurth, Isidori, Yao (hep-ph/0312128).
+  (1 + alpha_s/pi tau99) + O(alpha_s^2), HLMW eq. (127); likewise sigma7 + sigma9 + tau79 = 2 omega_79
+  of HLMW eq. (131) (both tested to 1e-12). The C7 terms are those of Asatrian, Asatryan,
+  Hovhannisyan, Poghosyan and Ghinculov, Hurth, Isidori, Yao (hep-ph/0312128).
 * The semileptonic normalisation Phi_u of HHL eq. (4.8) (:func:`phi_u`), with the O(alpha_s^2)
   term left out as in flavio (HHL argue it would add O(alpha_s^4) terms to the |C9|^2 rate).
 * 1/m_b^2 power corrections with the kinetic and chromomagnetic parameters lambda_1, lambda_2
@@ -24,8 +25,11 @@ Misiak, Wyler (HLMW, hep-ph/0512066, sec. 3) -- the scheme of flavio 2.7.1's ``b
   numbers of HHL; the paper text was not retrievable here, so they were read from flavio 2.7.1's
   ``bxll_qed.py`` (numbers only, as decimals).
 
-Not included (flavio 2.7.1 has neither): the 1/m_c^2 power corrections of Buchalla, Isidori, Rey
-(hep-ph/9705253) and the O(alpha_e) corrections without the collinear logarithm.
+* 1/m_c^2 power corrections (Buchalla, Isidori, Rey hep-ph/9705253; HLMW eqs. (111), (132)):
+  :func:`charm_power_correction`. flavio 2.7.1 does not have them (-0.4 % of <BR>[1, 6]).
+
+Not included (as in flavio 2.7.1): the O(alpha_e) corrections without the collinear logarithm and
+the O(alpha_s^2) parts of the omega functions (HLMW eq. (128)).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ __all__ = [
     "phi_u",
     "power_corrections_mb2",
     "qed_weights",
+    "charm_loop_f",
+    "charm_power_correction",
 ]
 
 #: HQET kinetic-energy parameter lambda_1 (GeV^2), HHL arXiv:1503.04849 (value of flavio 2.7.1).
@@ -239,3 +245,35 @@ def qed_weights(s: np.ndarray, m_b: float, m_l: float, alpha_e: float) -> dict[s
     e["17"] = 4.0 / 3.0 * e["27"]
     e["19"] = 4.0 / 3.0 * e["29"]
     return e
+
+
+def charm_loop_f(r: np.ndarray) -> np.ndarray:
+    """F(r) of the 1/m_c^2 correction, r = q^2/(4 m_c^2) (HLMW eq. (132); Buchalla, Isidori, Rey)::
+
+        F(r) = 3/(2r) [arctan(sqrt(r/(1-r)))/sqrt(r(1-r)) - 1]                       (0 < r < 1),
+        F(r) = 3/(2r) [(ln((1-x)/(1+x)) + i pi)/(2 sqrt(r(r-1))) - 1],  x = sqrt(1-1/r)   (r > 1).
+
+    F(0) = 1; singular at the c c-bar threshold r = 1. Complex, shape of ``r``.
+    """
+    r = np.asarray(r, dtype=float)
+    below = r < 1.0
+    rb = np.where(below, r, 0.5)
+    ra = np.where(below, 2.0, r)
+    f_below = np.arctan(np.sqrt(rb / (1 - rb))) / np.sqrt(rb * (1 - rb))
+    x = np.sqrt(1 - 1 / ra)
+    f_above = (np.log((1 - x) / (1 + x)) + 1j * np.pi) / (2 * np.sqrt(ra * (ra - 1)))
+    return 1.5 / r * (np.where(below, f_below, f_above) - 1.0)
+
+
+def charm_power_correction(s: np.ndarray, q2: np.ndarray, m_c: float) -> dict[str, np.ndarray]:
+    """1/m_c^2 correction to Phi_ll (Buchalla, Isidori, Rey hep-ph/9705253; HLMW eq. (111) with
+    mu_G^2 = 3 lambda_2)::
+
+        Phi_1/mc^2 = Re{ (C2 - C1/6) F(r) [k7 C7eff^* + k9 C9eff^*] },
+        k7 = -8/9 lambda_2/m_c^2 (1-s)^2 (1 + 6s - s^2)/s,   k9 = -8/9 lambda_2/m_c^2 (1-s)^2 (2 + s),
+
+    r = q^2/(4 m_c^2). Returns k7 F and k9 F (complex) for the caller to contract with (C2 - C1/6).
+    """
+    f = charm_loop_f(np.asarray(q2, dtype=float) / (4 * m_c * m_c))
+    k = -8.0 / 9.0 * LAMBDA_2 / m_c**2 * (1 - s) ** 2
+    return {"7": k * (1 + 6 * s - s * s) / s * f, "9": k * (2 + s) * f}

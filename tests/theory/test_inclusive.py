@@ -1,21 +1,23 @@
 """B -> X_s l l beyond leading order (fitkit/theory/inclusive.py) against flavio 2.7.1.
 
-Each piece is compared with the flavio function that implements it; then the rate.
+Each piece is compared with the flavio function that implements it (or, where flavio has none,
+with an independent form); then the rate. Measured (``pytest -s`` prints the numbers):
 
-Measured (``pytest -s`` prints the numbers):
-
-- SM <BR> fitkit/flavio - 1: [1, 6] +0.27 % (mu), +0.35 % (e); [1, 3.5] and [3.5, 6] alike
-  (leading order: -1.4 %, -5.1 %). The two deliberate differences (the 1/m_b^2 correction of
-  |C10|^2, which flavio leaves out, and the e_17 QED term, which flavio sets to zero) move [1, 6]
-  by -0.1 %; with them switched to flavio's choice and flavio's delta C7, delta C9 (which carry
-  the massless-u-quark two-loop terms) the two codes agree to 0.1 % at every q^2 up to m_b^2.
+- SM <BR> fitkit/flavio - 1: [1, 6] -0.67 % (mu), -0.56 % (e); [1, 3.5] -0.41 %, -0.27 %;
+  [3.5, 6] -1.00 %, -0.91 % (leading order: -1.4 %, -5.1 % at [1, 6]). fitkit differs from flavio
+  in three deliberate places: the 1/m_c^2 correction (Buchalla, Isidori, Rey; not in flavio:
+  -0.94 % at [1, 6]), the 1/m_b^2 correction of |C10|^2 (flavio leaves it out: -0.17 %) and the QED
+  term e_17 (flavio sets it to zero: +0.07 % mu, +0.15 % e). With these switched to flavio's choice
+  fitkit is +0.23 ... +0.54 % above flavio, and with flavio's delta C7, delta C9 as well (they carry
+  the massless-u-quark two-loop terms fitkit leaves out) the two codes agree to 0.08 % at every bin
+  up to m_b^2.
 - NP/SM at 50 seeded points per lepton (C9, C10, C9', C10' in [-2, 2]), bins [1, 3.5], [3.5, 6],
-  [1, 6]: max 0.6 %, median 0.2 % (leading order: up to 6.9 %).
-- q^2 > 14.4 GeV^2 (pinned, not a goal of issue 14): -11 % (mu), -13 % (e). Two causes, isolated
+  [1, 6]: max 0.66 % (mu), 0.65 % (e), median 0.19 %, 0.16 % (leading order: up to 6.9 %).
+- q^2 > 14.4 GeV^2 (pinned, not a goal of issue 14): -10.6 % (mu), -12.5 % (e). Causes, isolated
   below: fitkit holds the O_1, O_2 two-loop functions at s-hat = 0.45 above q^2 ~ 10 GeV^2
-  (wilson_sm; flavio uses arXiv:0810.4077), and the 1/m_b^2 correction of |C10|^2, which is large
-  near the end point where the heavy-quark expansion breaks down. With flavio's choices and its
-  delta C7, delta C9 the high-q^2 bin agrees to 0.1 %.
+  (wilson_sm; flavio uses arXiv:0810.4077): +7 %; the 1/m_b^2 correction of |C10|^2 near the end
+  point, where the heavy-quark expansion breaks down: -21 % (mu), -25 % (e). With flavio's
+  choices and its delta C7, delta C9 the high-q^2 bin agrees to 0.07 %.
 """
 
 from __future__ import annotations
@@ -69,6 +71,27 @@ def test_sigma9_tau99_reproduce_the_one_loop_omega():
         + (5 + 9 * s - 6 * s * s) / (6 * (1 - s) * (1 + 2 * s))
     )  # fmt: skip
     np.testing.assert_allclose(2 * ic.sigma9(s) + ic.tau99(s), 2 * omega, rtol=1e-12)
+
+
+def test_hlmw_omega_79():
+    """sigma7 + sigma9 + tau79 = 2 omega_79 of HLMW hep-ph/0512066 eq. (131) (pole-mass log)."""
+    s, mu, mb = S, 5.0, SM.m_b_pole
+    l1, ls = np.log1p(-s), np.log(s)
+    omega79 = (
+        -4 / 3 * ic.li2(s) - 2 / 3 * l1 * ls - 2 / 9 * np.pi**2 - (2 + 7 * s) / (9 * s) * l1
+        - 2 * s * (3 - 2 * s) / (9 * (1 - s) ** 2) * ls + (5 - 9 * s) / (18 * (1 - s)) - 4 / 3 * np.log(mu / mb)
+    )  # fmt: skip
+    np.testing.assert_allclose(ic.sigma7(s, mu, mb) + ic.sigma9(s) + ic.tau79(s), 2 * omega79, rtol=1e-12)
+
+
+def test_charm_loop_f_is_one_function_across_the_threshold():
+    """HLMW eq. (132): both branches are 3/(2r) [arcsin(sqrt r)/sqrt(r(1-r)) - 1] at r + i0, and
+    F = 1 + 4r/5 + O(r^2)."""
+    r = np.array([1e-4, 0.2, 0.6, 0.95, 1.05, 1.8, 4.0])
+    rc = r + 1e-14j
+    ref = 1.5 / rc * (np.arcsin(np.sqrt(rc)) / np.sqrt(rc * (1 - rc)) - 1)
+    np.testing.assert_allclose(ic.charm_loop_f(r), ref, rtol=1e-9)
+    assert ic.charm_loop_f(np.array([1e-4]))[0].real == pytest.approx(1 + 0.8e-4, abs=1e-7)
 
 
 def test_li2_known_values():
@@ -155,9 +178,10 @@ def test_sm_effective_coefficients_match_flavio_below_the_charm_threshold(flavio
 
 
 def flavio_choices(had: dict) -> dict:
-    """fitkit's hadronic dict with flavio 2.7.1's two choices: no 1/m_b^2 weight for |C10|^2 and
-    e_17 = 0."""
+    """fitkit's hadronic dict with flavio 2.7.1's three choices: no 1/m_b^2 weight for |C10|^2,
+    e_17 = 0 and no 1/m_c^2 correction."""
     out = dict(had)
+    out["m7"], out["m9"] = 0 * had["m7"], 0 * had["m9"]
     e = ic.qed_weights(had["s"], SM.m_b_pole, M_LEPTON[had["lepton"]], SM.alpha_e)
     out["e1010"] = e["1010"]
     out["e7"] = SM.C2 * e["27"]
@@ -200,23 +224,35 @@ def sm_table(flavio_ref):
 @pytest.mark.slow
 @pytest.mark.parametrize("lepton", ["mu", "e"])
 def test_sm_low_q2_bins_agree_with_flavio(sm_table, lepton):
-    """Issue-14 goal (3 %); measured +0.25 ... +0.37 %. fitkit's bin rule itself is checked against
-    flavio's adaptive integral by using flavio's own <BR> as the reference."""
+    """Issue-14 goal (3 %); measured -0.27 ... -1.00 % (the 1/m_c^2 correction, -0.9 %, is not in
+    flavio). The reference is flavio's own <BR> (adaptive integral), so fitkit's bin rule is checked
+    too."""
     for a, b in LOW_BINS:
         d = sm_table[(lepton, a, b)]
-        assert abs(d["as_is"]) < 0.006, (a, b, d)
-        assert abs(d["matched"]) < 0.003, (a, b, d)
+        assert abs(d["as_is"]) < 0.012, (a, b, d)
+        assert 0.0 < d["choices"] < 0.007, (a, b, d)
+        assert abs(d["matched"]) < 0.0015, (a, b, d)
+
+
+@pytest.mark.parametrize("lepton", ["mu", "e"])
+def test_size_of_the_charm_power_correction(lepton):
+    """Pinned: the 1/m_c^2 correction lowers <BR>[1, 6] by 0.94 % (mu, e)."""
+    x, w = point_rule(f"<BR>(B->Xs{FL[lepton]})", 1.0, 6.0)
+    had = inc.hadronic(lepton, x)
+    off = had | {"m7": 0 * had["m7"], "m9": 0 * had["m9"]}
+    ratio = np.sum(w * inc.dbr_dq2_from(had, lepton, None)) / np.sum(w * inc.dbr_dq2_from(off, lepton, None))
+    assert ratio - 1 == pytest.approx(-0.0094, abs=0.0005)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lepton", ["mu", "e"])
 def test_sm_high_q2_bin_is_isolated(sm_table, lepton):
-    """Pinned: -11 % (mu), -13 % (e) as is; +7 % with flavio's choices (O_1, O_2 functions held at
-    s-hat = 0.45); 0.1 % with flavio's delta C7, delta C9 as well."""
+    """Pinned: -10.6 % (mu), -12.5 % (e) as is; +6.9 %, +8.0 % with flavio's choices (O_1, O_2
+    functions held at s-hat = 0.45); 0.07 % with flavio's delta C7, delta C9 as well."""
     d = sm_table[(lepton, *HIGH_BIN)]
-    assert -0.15 < d["as_is"] < -0.09, d
-    assert 0.05 < d["choices"] < 0.09, d
-    assert abs(d["matched"]) < 0.003, d
+    assert -0.14 < d["as_is"] < -0.09, d
+    assert 0.06 < d["choices"] < 0.09, d
+    assert abs(d["matched"]) < 0.0015, d
 
 
 def random_points(lepton: str) -> np.ndarray:
@@ -227,8 +263,8 @@ def random_points(lepton: str) -> np.ndarray:
 @pytest.mark.slow
 @pytest.mark.parametrize("lepton", ["mu", "e"])
 def test_np_over_sm_at_random_points(flavio_ref, lepton):
-    """Issue-14 goal: NP/SM within 3 % at every point, median <= 1 %; measured max 0.6 %, median
-    0.2 %. flavio is evaluated on fitkit's nodes (differential rates, constant coefficients)."""
+    """Issue-14 goal: NP/SM within 3 % at every point, median <= 1 %; measured max 0.66 %, median
+    0.19 %. flavio is evaluated on fitkit's nodes (differential rates, constant coefficients)."""
     keys = ("C9", "C10", "C9p", "C10p")
     pts = random_points(lepton)
     name = f"<BR>(B->Xs{FL[lepton]})"
