@@ -93,6 +93,7 @@ __all__ = [
     "channel",
     "lepton_mass",
     "hadronic",
+    "sm_c9_c7",
     "total_coefficients",
     "dgamma_dq2",
     "dbr_dq2",
@@ -149,12 +150,29 @@ def _xi_t() -> float:
     return float(abs(V[2, 2] * V[2, 1].conjugate()))
 
 
-def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = None) -> dict[str, np.ndarray]:
+def sm_c9_c7(q2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SM C9eff(q^2) and C7eff(q^2) of the charged-lepton modes at the nodes ``q2`` (GeV^2, any
+    shape): the one-loop C9eff with the O(alpha_s) two-loop shifts (:mod:`fitkit.theory.wilson_sm`),
+    at mu_b. The same for every exclusive channel; :func:`hadronic` takes them precomputed when
+    several channels share nodes."""
+    sm = sm_coefficients(MU_B)
+    return c9_eff_interp(q2, MU_B) + delta_c9_two_loop(q2, MU_B), sm.C7eff + delta_c7_q2(q2, MU_B)
+
+
+def hadronic(
+    ch: Channel,
+    lepton: str,
+    q2: np.ndarray,
+    *,
+    m_l: float | None = None,
+    c9_c7: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
     """Everything that depends on q^2 only: kinematics, form factors times prefactors, SM C9eff.
 
     ``q2`` may have any shape (typically ``(1, n_nodes)`` or ``(n_points, n_nodes)``); nodes
     outside the physical region give zero rate. The result is consumed by :func:`dgamma_dq2`.
-    ``m_l`` overrides the lepton mass (GeV), e.g. to take the limit m_l -> 0.
+    ``m_l`` overrides the lepton mass (GeV), e.g. to take the limit m_l -> 0; ``c9_c7`` are
+    :func:`sm_c9_c7` at ``q2`` when already computed (charged leptons, nodes inside the region).
     """
     q2 = np.asarray(q2, dtype=float)
     m_l = lepton_mass(lepton) if m_l is None else float(m_l)
@@ -173,8 +191,7 @@ def hadronic(ch: Channel, lepton: str, q2: np.ndarray, *, m_l: float | None = No
         had["c7_sm"] = np.zeros_like(q2s)
         had["c10_sm"] = -had["c9_sm"]
     else:
-        had["c9_sm"] = c9_eff_interp(q2s, MU_B) + delta_c9_two_loop(q2s, MU_B)
-        had["c7_sm"] = sm.C7eff + delta_c7_q2(q2s, MU_B)
+        had["c9_sm"], had["c7_sm"] = sm_c9_c7(q2s) if c9_c7 is None else c9_c7
         had["c10_sm"] = np.full_like(q2s, sm.C10)
     mb = sm.m_b_msbar
     if ch.kind == "P":

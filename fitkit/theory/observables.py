@@ -47,7 +47,13 @@ __all__ = [
     "constant_wc",
     "q2_range",
     "rate_at_nodes",
+    "rate_rows",
+    "hadronic_at",
     "point_rule",
+    "plain_rule",
+    "physical_bin",
+    "RESONANCE_MARGIN",
+    "N_RES_NODES",
 ]
 
 #: New-physics shifts: ``wc(q2, lepton) -> {"C9": array, ...}`` (see :mod:`fitkit.theory`).
@@ -57,6 +63,8 @@ WCFunction = Callable[[np.ndarray, str], Mapping[str, np.ndarray]]
 N_NODES: int = 10
 #: Gauss-Legendre nodes on each side of a resonance peak (resonance-adapted rule).
 N_RES_NODES: int = 12
+#: A resonance within this fraction of the bin width from a bin (or inside it) gets the adapted rule.
+RESONANCE_MARGIN: float = 0.1
 #: Sub-intervals used for a total branching ratio.
 N_TOTAL_PIECES: int = 6
 
@@ -90,13 +98,18 @@ def q2_range(obs: ObservableName) -> tuple[float, float]:
     return 4 * m_l * m_l, (ch.m_B - ch.m_M) ** 2
 
 
+def hadronic_at(obs: ObservableName, lepton: str, q2: np.ndarray, c9_c7: tuple[np.ndarray, np.ndarray] | None = None) -> Any:
+    """Point-independent inputs of the rate of ``obs`` with ``lepton`` at the nodes ``q2`` (any shape);
+    ``c9_c7``: :func:`fitkit.theory.bsll.sm_c9_c7` at ``q2`` if already computed (exclusive modes)."""
+    if obs.final == "Xs":
+        return inclusive.hadronic(lepton, q2)
+    return bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, q2, c9_c7=c9_c7)
+
+
 def _hadronic(obs: ObservableName, lepton: str, q2: np.ndarray, key: tuple | None) -> Any:
     if key is not None and (obs.initial, obs.final, lepton) + key in _HAD_CACHE:
         return _HAD_CACHE[(obs.initial, obs.final, lepton) + key]
-    if obs.final == "Xs":
-        had = inclusive.hadronic(lepton, q2)
-    else:
-        had = bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, q2)
+    had = hadronic_at(obs, lepton, q2)
     if key is not None:
         if len(_HAD_CACHE) > 4096:
             _HAD_CACHE.clear()
@@ -110,10 +123,12 @@ def rate_at_nodes(
     """dBR/dq^2 (GeV^-2) at the nodes ``q2`` (shape ``(1 or n_points, n_nodes)``), SM + ``wc``."""
     had = _hadronic(obs, lepton, q2, cache_key)
     shifts = wc(q2, lepton) if wc is not None else None
-    return _rate_rows(obs, lepton, had, shifts)
+    return rate_rows(obs, lepton, had, shifts)
 
 
-def _rate_rows(obs: ObservableName, lepton: str, had: Any, shifts: Mapping[str, np.ndarray] | None) -> np.ndarray:
+def rate_rows(obs: ObservableName, lepton: str, had: Any, shifts: Mapping[str, np.ndarray] | None) -> np.ndarray:
+    """dBR/dq^2 (GeV^-2) from hadronic inputs ``had`` (:func:`hadronic_at`) and new-physics ``shifts``
+    that broadcast against the nodes of ``had``."""
     if obs.final == "Xs":
         return inclusive.dbr_dq2_from(had, lepton, shifts)
     ch = bsll.channel((obs.initial, obs.final))
@@ -134,16 +149,10 @@ def _bin_integral(
     All points use the shared plain rule; with ``resonances``, points whose M^2 lies in the bin
     or within 10 % of the bin width from an edge are redone with the resonance-adapted rule.
     """
-    lo, hi = q2_range(obs._replace(lepton=lepton))
-    a, b = max(q2min, lo), min(q2max, hi)
+    a, b = physical_bin(obs, lepton, q2min, q2max)
     if b <= a:
         return np.zeros(1 if resonances is None else np.size(resonances[0]))
-    if a > 0.0 and b > 3.0 * a:
-        x, w = gauss_legendre_log_bin(a, b, N_NODES)
-        key: tuple = ("gl-log", a, b, N_NODES)
-    else:
-        x, w = gauss_legendre_bin(a, b, N_NODES)
-        key = ("gl", a, b, N_NODES)
+    x, w, key = plain_rule(a, b)
     rate = rate_at_nodes(obs, lepton, x, wc, cache_key=key)
     total = np.sum(np.broadcast_to(w, rate.shape) * rate, axis=-1)
     if resonances is None or wc is None:
@@ -151,7 +160,7 @@ def _bin_integral(
     mass = np.atleast_1d(np.asarray(resonances[0], dtype=float))
     width = np.atleast_1d(np.asarray(resonances[1], dtype=float))
     total = np.broadcast_to(total, mass.shape).copy()
-    margin = 0.1 * (b - a)
+    margin = RESONANCE_MARGIN * (b - a)
     near = (mass * mass > a - margin) & (mass * mass < b + margin)
     if not near.any():
         return total
@@ -162,9 +171,27 @@ def _bin_integral(
     xr[idx] = xs
     shifts = wc(xr, lepton)
     sub = {k: np.broadcast_to(v, xr.shape)[idx] for k, v in shifts.items()}
-    had = inclusive.hadronic(lepton, xs) if obs.final == "Xs" else bsll.hadronic(bsll.channel((obs.initial, obs.final)), lepton, xs)
-    total[idx] = np.sum(ws * _rate_rows(obs, lepton, had, sub), axis=-1)
+    had = hadronic_at(obs, lepton, xs)
+    total[idx] = np.sum(ws * rate_rows(obs, lepton, had, sub), axis=-1)
     return total
+
+
+def physical_bin(obs: ObservableName, lepton: str, q2min: float, q2max: float) -> tuple[float, float]:
+    """The bin [q2min, q2max] clipped to the physical q^2 range of ``obs`` with ``lepton`` (GeV^2);
+    empty when ``b <= a``."""
+    lo, hi = q2_range(obs._replace(lepton=lepton))
+    return max(q2min, lo), min(q2max, hi)
+
+
+def plain_rule(a: float, b: float) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """The shared rule of a bin [a, b] without a nearby resonance: nodes and weights ``(1, N_NODES)``
+    and a key naming them -- Gauss-Legendre in ln q^2 for bins reaching down to the photon pole
+    (b > 3 a), in q^2 otherwise (:mod:`fitkit.theory.quadrature`)."""
+    if a > 0.0 and b > 3.0 * a:
+        x, w = gauss_legendre_log_bin(a, b, N_NODES)
+        return x, w, ("gl-log", a, b, N_NODES)
+    x, w = gauss_legendre_bin(a, b, N_NODES)
+    return x, w, ("gl", a, b, N_NODES)
 
 
 def point_rule(
@@ -181,14 +208,11 @@ def point_rule(
     """
     obs = parse_observable(observable)
     lepton = "mu" if obs.kind == "<R>" else obs.lepton
-    lo, hi = q2_range(obs._replace(lepton=lepton))
-    a, b = max(q2min, lo), min(q2max, hi)
-    if mass is not None and a - 0.1 * (b - a) < mass * mass < b + 0.1 * (b - a):
+    a, b = physical_bin(obs, lepton, q2min, q2max)
+    if mass is not None and a - RESONANCE_MARGIN * (b - a) < mass * mass < b + RESONANCE_MARGIN * (b - a):
         x, w = resonance_bin(a, b, np.array([mass]), np.array([width]), N_RES_NODES)
-    elif a > 0.0 and b > 3.0 * a:
-        x, w = gauss_legendre_log_bin(a, b, N_NODES)
     else:
-        x, w = gauss_legendre_bin(a, b, N_NODES)
+        x, w, _ = plain_rule(a, b)
     return x[0], w[0]
 
 

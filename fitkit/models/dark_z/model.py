@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -59,12 +60,11 @@ from fitkit.models.dark_z.widths import widths
 from fitkit.models.dark_z.wilson import Convention, wilson_coefficients
 from fitkit.theory import (
     gaussian_bin_fraction,
-    predict,
-    predict_ratio,
     predict_sm,
     use_onshell,
     width_b_to_vector,
 )
+from fitkit.theory.bin_set import BinSet
 from fitkit.theory.inclusive import BR_XCENU, C_PHASE_SPACE, MU_INCLUSIVE, narrow_width_factor
 from fitkit.theory.wilson_sm import sm_coefficients
 
@@ -291,39 +291,35 @@ class DarkZModel(Model):
         gamma_bw = np.maximum(gamma, 1e-20 * pts["M_ZD"])
         br_ll = {"e": w["ee"] / tot, "mu": w["mumu"] / tot}
         M2 = pts["M_ZD"] ** 2
-        out = np.empty((n, len(measurements)))
+        bins = _bin_set(tuple((m.observable, (float(m.q2[0]), float(m.q2[1]))) for m in measurements))  # type: ignore[index]
+        inside = np.zeros((n, len(measurements)), dtype=bool)
         for j, m in enumerate(measurements):
-            obs = parse_observable(m.observable)
             q2min, q2max = m.q2  # type: ignore[misc]
-            if not self.nwa:
-                inside = np.zeros(n, dtype=bool)
-            elif self.switch == "bin":
-                inside = (M2 >= q2min) & (M2 <= q2max)
-            else:
-                inside = use_onshell(pts["M_ZD"], q2min, q2max, load_inputs().resolution[obs.lepton])
-            col = np.empty(n)
-            if self.mode == "ratio":
-                sm = float(m.sm)  # type: ignore[arg-type]
-            else:
-                sm = predict_sm(m.observable, (q2min, q2max))
-            # off-shell: plain nodes when the pole is far from the bin, adapted nodes when close
-            half = 0.5 * (q2max - q2min)
-            near = (M2 > q2min - half) & (M2 < q2max + half)
-            for sel, res in ((~inside & ~near, False), (~inside & near, True)):
-                if not sel.any():
-                    continue
-                sub = {k: v[sel] for k, v in pts.items()}
-                wc = self._wc(sub, gamma_bw[sel])
-                resonances = (sub["M_ZD"], gamma_bw[sel]) if res else None
-                if self.mode == "ratio":
-                    col[sel] = predict_ratio(m.observable, sm, (q2min, q2max), wc, resonances=resonances)
-                else:
-                    col[sel] = predict(m.observable, (q2min, q2max), wc, resonances=resonances)
-            if inside.any():
-                sub = {k: v[inside] for k, v in pts.items()}
-                col[inside] = sm + self._narrow(m, sub, br_ll[obs.lepton][inside])
-            out[:, j] = col
+            if self.nwa and self.switch == "bin":
+                inside[:, j] = (M2 >= q2min) & (M2 <= q2max)
+            elif self.nwa:
+                inside[:, j] = use_onshell(pts["M_ZD"], q2min, q2max, load_inputs().resolution[parse_observable(m.observable).lepton])
+        # off-shell: every bin integrated at once, Breit-Wigner adapted nodes where M_ZD^2 is close
+        integrals = bins.integrals(self._wc(pts, gamma_bw), resonances=(pts["M_ZD"], gamma_bw), offshell=~inside)
+        if self.mode == "ratio":
+            sm = np.array([float(m.sm) for m in measurements])  # type: ignore[arg-type]
+            out = sm * integrals / bins.sm
+        else:
+            # native: <dBR/dq2> is the bin average, <BR> the integral
+            per = np.array([m.q2[1] - m.q2[0] if parse_observable(m.observable).kind == "<dBR/dq2>" else 1.0 for m in measurements])  # type: ignore[index]
+            sm = bins.sm / per
+            out = integrals / per
+        for j in np.nonzero(inside.any(axis=0))[0]:
+            m, sel = measurements[j], inside[:, j]
+            sub = {k: v[sel] for k, v in pts.items()}
+            out[sel, j] = sm[j] + self._narrow(m, sub, br_ll[parse_observable(m.observable).lepton][sel])
         return out
+
+
+@lru_cache(maxsize=64)
+def _bin_set(items: tuple[tuple[str, tuple[float, float]], ...]) -> BinSet:
+    """The :class:`~fitkit.theory.bin_set.BinSet` of a measurement list (hadronic inputs once)."""
+    return BinSet(items)
 
 
 def _factory(case: Case):
