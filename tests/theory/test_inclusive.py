@@ -12,7 +12,10 @@ with an independent form); then the rate. Measured (``pytest -s`` prints the num
   the massless-u-quark two-loop terms fitkit leaves out) the two codes agree to 0.08 % at every bin
   up to m_b^2.
 - NP/SM at 50 seeded points per lepton (C9, C10, C9', C10' in [-2, 2]), bins [1, 3.5], [3.5, 6],
-  [1, 6]: max 0.66 % (mu), 0.65 % (e), median 0.19 %, 0.16 % (leading order: up to 6.9 %).
+  [1, 6]: max 0.92 % (mu), 1.55 % (e), median 0.23 %, 0.33 % (leading order: up to 6.9 %). A
+  fourth deliberate difference dominates it: fitkit gives the primed coefficients the QED and
+  1/m_b^2 terms of their unprimed parity mirrors, flavio none; with flavio's choices max 0.74 %,
+  0.53 %, median 0.20 %, 0.17 %.
 - q^2 > 14.4 GeV^2 (pinned, not a goal of issue 14): -10.6 % (mu), -12.5 % (e). Causes, isolated
   below: fitkit holds the O_1, O_2 two-loop functions at s-hat = 0.45 above q^2 ~ 10 GeV^2
   (wilson_sm; flavio uses arXiv:0810.4077): +7 %; the 1/m_b^2 correction of |C10|^2 near the end
@@ -263,22 +266,38 @@ def random_points(lepton: str) -> np.ndarray:
 @pytest.mark.slow
 @pytest.mark.parametrize("lepton", ["mu", "e"])
 def test_np_over_sm_at_random_points(flavio_ref, lepton):
-    """Issue-14 goal: NP/SM within 3 % at every point, median <= 1 %; measured max 0.66 %, median
-    0.19 %. flavio is evaluated on fitkit's nodes (differential rates, constant coefficients)."""
+    """Issue-14 goal: NP/SM within 3 % at every point, median <= 1 %. Measured as is: max 0.92 %
+    (mu), 1.55 % (e), median 0.23 %, 0.33 % -- mostly the QED and 1/m_b^2 terms of the primed
+    coefficients, which flavio leaves out (for electrons the QED log is large); with flavio's
+    choices (no primed QED and 1/m_b^2 terms, see flavio_choices) max 0.74 %, 0.53 %, median 0.20 %,
+    0.17 %.
+    flavio is evaluated on fitkit's nodes (differential rates, constant coefficients); fitkit's
+    rate is that of predict (checked for the first bin)."""
     keys = ("C9", "C10", "C9p", "C10p")
     pts = random_points(lepton)
     name = f"<BR>(B->Xs{FL[lepton]})"
-    devs = []
+    shifts = {k: pts[:, j : j + 1] for j, k in enumerate(keys)}
+    devs: dict[str, list[np.ndarray]] = {"as_is": [], "choices": []}
     for a, b in LOW_BINS:
         x, w = point_rule(name, a, b)
-        fk = predict(name, (a, b), lambda q2, lep: {k: pts[:, j : j + 1] for j, k in enumerate(keys)})  # noqa: ARG005
-        fk_sm = float(predict(name, (a, b))[0])
+        had = inc.hadronic(lepton, x) | {"lepton": lepton}
         fl_sm = sum(wi * flavio_ref.differential(name, float(xi)) for xi, wi in zip(x, w))
         fl = np.array([sum(wi * flavio_ref.differential(name, float(xi), dict(zip(keys, p))) for xi, wi in zip(x, w)) for p in pts])
-        devs.append((fk / fk_sm) / (fl / fl_sm) - 1)
-    dev = np.abs(np.concatenate(devs))
-    print(f"\n{lepton}: NP/SM max {100 * dev.max():.2f} %, median {100 * np.median(dev):.2f} %")
-    assert dev.max() < 0.01 and np.median(dev) < 0.004
+        fk = np.sum(w * inc.dbr_dq2_from(had, lepton, shifts), axis=1)
+        if (a, b) == LOW_BINS[0]:
+            np.testing.assert_allclose(fk, predict(name, (a, b), lambda q2, lep: shifts), rtol=1e-10)  # noqa: ARG005
+        fk_sm = np.sum(w * inc.dbr_dq2_from(had, lepton, None))
+        devs["as_is"].append((fk / fk_sm) / (fl / fl_sm) - 1)
+        ch = flavio_choices(had)
+        primed = ch["pref"] * inc._phi_qed_mb2(ch, 0.0, shifts["C9p"], shifts["C10p"])
+        fk_ch = np.sum(w * (inc.dbr_dq2_from(ch, lepton, shifts) - primed), axis=1)
+        fk_ch_sm = np.sum(w * inc.dbr_dq2_from(ch, lepton, None))
+        devs["choices"].append((fk_ch / fk_ch_sm) / (fl / fl_sm) - 1)
+    dev = {k: np.abs(np.concatenate(v)) for k, v in devs.items()}
+    for k, d in dev.items():
+        print(f"\n{lepton} {k}: NP/SM max {100 * d.max():.2f} %, median {100 * np.median(d):.2f} %")
+    assert dev["as_is"].max() < 0.02 and np.median(dev["as_is"]) < 0.005
+    assert dev["choices"].max() < 0.008 and np.median(dev["choices"]) < 0.0025
 
 
 @pytest.mark.slow
