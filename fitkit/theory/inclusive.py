@@ -10,7 +10,7 @@ semileptonic rate so that m_b^5 and most hadronic uncertainties cancel::
     Phi_ll = (1-s)^2 beta_l { 4 (1 + 2/s)(1 + 2 x/s)(1 + a tau77) |C~7|^2
              + 12 (1 + 2 x/s)(1 + a tau79) Re(C~7 C~9^*)
              + (1 + 2s + 2x(1-s)/s)(1 + a tau99)(|C~9|^2 + |C~10|^2) + 6 x (|C~9|^2 - |C~10|^2) }
-             + (same with C~7', C~9', C~10')  + Phi_QED + Phi_1/mb^2,
+             + (same with C~7', C~9', C~10')  + Phi_QED + Phi_1/mb^2 + Phi_1/mc^2,
 
 with x = m_l^2/m_b^2, a = alpha_s(mu_b)/pi, beta_l = sqrt(1 - 4x/s) and the effective
 coefficients (HLMW sec. 3, hep-ph/0109140 eq. (54))::
@@ -27,10 +27,11 @@ coefficients (HLMW sec. 3, hep-ph/0109140 eq. (54))::
   with the u-quark loop (:func:`~fitkit.theory.wilson_sm.c9_eff`).
 * Phi_u: semileptonic normalisation with alpha_s, alpha_e and 1/m_b^2 terms (HHL eq. (4.8)).
 * Phi_QED: log-enhanced QED corrections alpha_e/pi ln(m_b^2/m_l^2) (HHL eq. (4.19)), quadratic in
-  C1, C2, C7eff, C9, C10 (unprimed, without Y and alpha_s factors, as in HHL).
-* Phi_1/mb^2: lambda_1, lambda_2 corrections of hep-ph/9609449 (unprimed C7, C9, C10).
+  C1, C2, C7eff, C9, C10 (without Y and alpha_s factors, as in HHL).
+* Phi_1/mb^2: lambda_1, lambda_2 corrections of hep-ph/9609449 to the |C7|^2, Re(C7 C9^*),
+  |C9|^2 and |C10|^2 terms.
 * Phi_1/mc^2: lambda_2/m_c^2 corrections of Buchalla, Isidori, Rey (hep-ph/9705253; HLMW eqs.
-  (111), (132)), linear in C7eff and C9eff(q^2) = C9 + Y(q^2) (not in flavio 2.7.1: -0.4 % at
+  (111), (132)), linear in C7eff and C9eff(q^2) = C9 + Y(q^2) (not in flavio 2.7.1: -0.9 % at
   [1, 6] GeV^2).
 * Primed operators do not interfere with unprimed ones for m_s = 0. Their terms are the parity
   mirror of the unprimed ones (QCD and QED conserve parity): the same alpha_s factors and the same
