@@ -49,6 +49,10 @@ __all__ = [
     "TAU_B0",
     "TAU_BS",
     "WOLFENSTEIN",
+    "F_B",
+    "F_V_PARA",
+    "F_V_PERP_2GEV",
+    "GEGENBAUER_V",
     "ckm_matrix",
     "width_from_lifetime",
 ]
@@ -110,6 +114,30 @@ M_PI0: float = 0.1349768
 TAU_BPLUS: float = 1.638e-12
 TAU_B0: float = 1.517e-12
 TAU_BS: float = 1.520e-12
+
+#: B-meson decay constants in GeV (QCD factorisation of B -> V l l, :mod:`fitkit.theory.qcdf`):
+#: FLAG 2019 (arXiv:1902.08191), N_f = 2+1+1, f_B = 0.1900(13), f_Bs = 0.2303(13); f_B+ and f_B0
+#: carry the +-2 MeV strong-isospin splitting that flavio 2.7.1 uses (0.1880, 0.1920).
+F_B: dict[str, float] = {"B0": 0.1920, "B+": 0.1880, "Bs": 0.2303}
+
+#: Longitudinal decay constants f_V of the light vector mesons in GeV: K* from Bharucha, Straub,
+#: Zwicky (arXiv:1503.05534, Table 1), f_K* = 0.204(7); phi from arXiv:1501.06569 Table 1,
+#: f_phi = 0.231(5).
+F_V_PARA: dict[str, float] = {"K*": 0.204, "phi": 0.231}
+
+#: Transverse decay constants f_V^perp in GeV at mu = 2 GeV (3-flavour MS-bar): 1503.05534
+#: Table 1 evolved to 2 GeV, as tabulated by flavio 2.7.1: f_K*^perp = 0.145(6), f_phi^perp
+#: = 0.175(4). :func:`fitkit.theory.qcdf.f_perp` runs them to mu_b at leading order.
+F_V_PERP_2GEV: dict[str, float] = {"K*": 0.145, "phi": 0.175}
+
+#: Gegenbauer moments (a1_para, a2_para, a1_perp, a2_perp) of the K* and phi light-cone
+#: distribution amplitudes at 1 GeV (Ball, Braun, Lenz, arXiv:0707.1201, as collected in
+#: 1503.05534 Table 1 and used by flavio 2.7.1): K*: 0.06(4), 0.16(9), 0.04(3), 0.10(8);
+#: phi: 0 (G-parity), 0.23(8), 0, 0.14(7). Not evolved to mu_b (as in flavio).
+GEGENBAUER_V: dict[str, tuple[float, float, float, float]] = {
+    "K*": (0.06, 0.16, 0.04, 0.10),
+    "phi": (0.0, 0.23, 0.0, 0.14),
+}
 
 #: Wolfenstein parameters (PDG 2024, CKM review, global fit): lambda, A, rho-bar, eta-bar.
 WOLFENSTEIN: dict[str, float] = {"lambda": 0.22501, "A": 0.826, "rhobar": 0.1591, "etabar": 0.3523}

@@ -11,7 +11,8 @@ Two ways to profile the parameters that are not on the scan axes:
   ``REFINE_TOL`` in the previous pass (at most ``REFINE_PASSES`` passes). Without it, a profile
   over a 12-point grid is not a profile (the alpha_D profile of ``massless-dark-photon`` had
   bumps of 0.45 between the Lambda nodes); :func:`profile_refinement_change` checks a scan
-  against a 4x finer profile grid (0.001 for that profile).
+  against a 4x finer profile grid (0.001 for that profile). Segments of ``GRID_SEGMENT`` scan
+  points are tasks of :func:`fitkit.execution.map_tasks`.
 - ``migrad``: at every scan point, run MIGRAD over the other free parameters (and nuisances),
   warm-started from the neighbouring point (along a row of a 2D grid; in segments of
   ``MIGRAD_SEGMENT`` points in 1D). Exact profile; slower. The rows / segments are tasks of
@@ -51,6 +52,8 @@ REFINE_TOL: float = 1e-3
 REFINE_PASSES: int = 6
 #: Points of a 1D MIGRAD profile warm-started one from the other (one task of fitkit.execution each).
 MIGRAD_SEGMENT: int = 5
+#: Scan points of a grid profile per task of fitkit.execution.
+GRID_SEGMENT: int = 100
 #: 2D scans with fewer nodes than this on an axis are refined near the levels ...
 LEVEL_GRID_COARSE: int = 17
 #: ... until they have at least this many (at most two rounds).
@@ -99,7 +102,7 @@ def profile_scan(
 
     def profile(flat: dict[str, np.ndarray], report: Progress | None, segment: int | None = None) -> tuple[np.ndarray, dict[str, float]]:
         if method == "grid":
-            return _profile_grid(problem, flat, others, profile_points, report)
+            return _profile_grid_tasks(problem, flat, others, profile_points, report)
         return _profile_migrad(problem, flat, report, segment)
 
     mesh = np.meshgrid(*[ax_values[a] for a in axes_names], indexing="ij")
@@ -134,7 +137,29 @@ def profile_scan(
     )
 
 
-def _profile_grid(problem, scan_flat, others, profile_points, progress):
+def _profile_grid_tasks(problem, scan_flat, others, profile_points, progress):
+    """:func:`_profile_grid` in segments of ``GRID_SEGMENT`` scan points, each a task of
+    :func:`fitkit.execution.map_tasks` (a point's profile does not depend on the others: the same
+    numbers serially or on Dask workers)."""
+    from fitkit.execution import map_tasks
+
+    names = list(scan_flat)
+    total = len(next(iter(scan_flat.values())))
+    bounds = [(a, min(a + GRID_SEGMENT, total)) for a in range(0, total, GRID_SEGMENT)]
+    tasks = [{a: np.asarray(scan_flat[a][i0:i1], float) for a in names} for i0, i1 in bounds]
+    report = None if progress is None else (lambda done, n: progress(min(total, round(done * total / n)), total))
+    parts = map_tasks(partial(_grid_segment, problem=problem, others=tuple(others), profile_points=profile_points), tasks, progress=report)
+    values = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
+    best = min(parts, key=lambda p: float(np.min(p[0])))[1] if parts else {}
+    return values, best
+
+
+def _grid_segment(points: dict[str, np.ndarray], *, problem: FitProblem, others: tuple[str, ...], profile_points: int) -> tuple[np.ndarray, dict[str, float]]:
+    """One task of a grid profile scan: :func:`_profile_grid` at ``points`` (no progress)."""
+    return _profile_grid(problem, points, list(others), profile_points)
+
+
+def _profile_grid(problem, scan_flat, others, profile_points):
     """Profile chi^2 at the points ``scan_flat`` (arrays per axis) over the ``others`` on a grid + zoom."""
     axes_names = list(scan_flat)
     prof_axes = grid_axes(problem, {o: profile_points for o in others})
@@ -144,12 +169,11 @@ def _profile_grid(problem, scan_flat, others, profile_points, progress):
     fit_axes = {o: np.asarray(free[o].to_fit(prof_axes[o]), dtype=float) for o in others}
     passes = REFINE_PASSES if others else 0
     best_val, best_fit = _grid_pass(
-        problem, scan_flat, axes_names, {o: np.broadcast_to(fit_axes[o], (n_scan, len(fit_axes[o]))) for o in others},
-        free, n_scan, progress, 0, n_scan * (1 + passes),
+        problem, scan_flat, axes_names, {o: np.broadcast_to(fit_axes[o], (n_scan, len(fit_axes[o]))) for o in others}, free, n_scan
     )
     step = {o: (fit_axes[o][1] - fit_axes[o][0]) if len(fit_axes[o]) > 1 else 0.0 for o in others}
     active = np.arange(n_scan)  # scan points whose minimum still moves by more than REFINE_TOL
-    for k in range(passes):
+    for _ in range(passes):
         # zoom: the two cells around the current best value of each profiled parameter
         local = {}
         for o in others:
@@ -159,27 +183,23 @@ def _profile_grid(problem, scan_flat, others, profile_points, progress):
             local[o] = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, profile_points)[None, :]
             step[o] = 2.0 * step[o] / (profile_points - 1)
         sub = {a: scan_flat[a][active] for a in axes_names}
-        new_val, new_fit = _grid_pass(problem, sub, axes_names, local, free, len(active), None, 0, 1)
+        new_val, new_fit = _grid_pass(problem, sub, axes_names, local, free, len(active))
         gain = np.maximum(best_val[active] - new_val, 0.0)
         better = new_val < best_val[active]
         rows = active[better]
         best_val[rows] = new_val[better]
         for o in others:
             best_fit[o][rows] = new_fit[o][better]
-        if progress:
-            progress(min(n_scan - 1, n_scan * (k + 2) // (passes + 1)), n_scan)
         active = active[gain > REFINE_TOL]
         if active.size == 0:
             break
-    if progress:
-        progress(n_scan, n_scan)
     i = int(np.argmin(best_val))
     best = {a: float(scan_flat[a][i]) for a in axes_names}
     best.update({o: float(free[o].from_fit(best_fit[o][i])) for o in others})
     return best_val, best
 
 
-def _grid_pass(problem, scan_flat, axes_names, local, free, n_scan, progress, done0, total):
+def _grid_pass(problem, scan_flat, axes_names, local, free, n_scan):
     """Minimum over a per-scan-point product grid ``local[o]`` (shape ``(n_scan, n_o)``, fit coordinates)."""
     others = list(local)
     sizes = [local[o].shape[1] for o in others]
@@ -200,8 +220,6 @@ def _grid_pass(problem, scan_flat, axes_names, local, free, n_scan, progress, do
         best_val[i0:i1] = vals[np.arange(k), j]
         for o in others:
             best_fit[o][i0:i1] = coords[o][np.arange(k), j]
-        if progress:  # in scan points: each zoom pass counts as a fraction of the scan
-            progress(min(n_scan - 1, (done0 + i1) * n_scan // total), n_scan)
     return best_val, best_fit
 
 

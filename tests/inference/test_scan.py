@@ -61,8 +61,9 @@ def test_level_refinement_of_a_coarse_grid_matches_the_fine_grid(mdp):
 
 @pytest.mark.slow
 def test_migrad_scans_are_the_same_serially_and_on_one_or_two_workers():
-    """A 2D MIGRAD profile (darkz-A: eps profiled at each (M_ZD, eps_Z)) and a 1D one: rows and
-    segments are pure tasks, so serial, 1-worker and 2-worker runs give the same numbers."""
+    """A 2D MIGRAD profile (darkz-A: eps profiled at each (M_ZD, eps_Z)), a 1D one and a 2D grid
+    profile: rows and segments are pure tasks, so serial, 1-worker and 2-worker runs give the same
+    numbers."""
     from fitkit.execution import session
 
     problem = api.problem("darkz-A")
@@ -71,7 +72,21 @@ def test_migrad_scans_are_the_same_serially_and_on_one_or_two_workers():
         with session(workers=workers):
             two_d = profile_scan(problem, "M_ZD", "eps_Z", points=(3, 3), method="migrad", refine=0)
             one_d = profile_scan(problem, "M_ZD", points=(7,), method="migrad")
-        runs.append((two_d.chi2, one_d.chi2))
+            grid = profile_scan(problem, "M_ZD", "eps_Z", points=(15, 14), refine=0)  # 3 tasks of GRID_SEGMENT
+        runs.append((two_d.chi2, one_d.chi2, grid.chi2))
     for other in runs[1:]:
         for a, b in zip(runs[0], other):
             assert np.all(np.isfinite(a)) and np.allclose(a, b, rtol=0, atol=1e-10)
+
+
+def test_a_grid_profile_does_not_depend_on_its_segments(monkeypatch):
+    """Each scan point's grid profile (grid pass and zooms) is its own: segments of any size give
+    the same numbers bit for bit."""
+    import fitkit.inference.scan as scan_module
+
+    problem = api.problem("darkz-A")
+    whole = profile_scan(problem, "M_ZD", points=(13,))
+    monkeypatch.setattr(scan_module, "GRID_SEGMENT", 4)
+    parts = profile_scan(problem, "M_ZD", points=(13,))
+    np.testing.assert_array_equal(whole.chi2, parts.chi2)
+    assert whole.best == parts.best

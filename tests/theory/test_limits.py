@@ -64,9 +64,10 @@ def test_massless_lepton_limit(key):
             cp9, cm9 = c["C9"] + c["C9p"], c["C9"] - c["C9p"]
             cp10, cm10 = c["C10"] + c["C10p"], c["C10"] - c["C10p"]
             cp7, cm7 = c["C7"] + c["C7p"], c["C7"] - c["C7p"]
-            amps.append(odd * (had["perp9"] * (cp9 + sgn * cp10) + had["perp7"] * cp7))
-            amps.append(even * (had["par9"] * (cm9 + sgn * cm10) + had["par7"] * cm7))
-            amps.append(even * (had["zero9"] * (cm9 + sgn * cm10) + had["zero7"] * cm7))
+            # the QCD-factorisation amplitudes (fitkit.theory.qcdf) are vector-current ones: L and R alike
+            amps.append(odd * (had["perp9"] * (cp9 + sgn * cp10) + had["perp7"] * cp7 + had["nf_perp"]))
+            amps.append(even * (had["par9"] * (cm9 + sgn * cm10) + had["par7"] * cm7 + had["nf_par"]))
+            amps.append(even * (had["zero9"] * (cm9 + sgn * cm10) + had["zero7"] * cm7 + had["nf_zero"]))
         ref = had["n2"] * sum(np.abs(a) ** 2 for a in amps)
     np.testing.assert_allclose(r0, ref, rtol=1e-12)
 
