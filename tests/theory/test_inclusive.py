@@ -250,11 +250,13 @@ def test_size_of_the_charm_power_correction(lepton):
 @pytest.mark.slow
 @pytest.mark.parametrize("lepton", ["mu", "e"])
 def test_sm_high_q2_bin_is_isolated(sm_table, lepton):
-    """Pinned: -10.6 % (mu), -12.5 % (e) as is; +6.9 %, +8.0 % with flavio's choices (O_1, O_2
-    functions held at s-hat = 0.45); 0.07 % with flavio's delta C7, delta C9 as well."""
+    """Measured: -10.6 % (mu), -12.5 % (e) as is; +6.9 %, +8.0 % with flavio's choices (the O_1, O_2
+    functions of wilson_sm held at s-hat = 0.45 above 10.4 GeV^2); 0.07 % with flavio's delta C7,
+    delta C9 as well. Pinned: the matched agreement and the size of fitkit's deliberate choices
+    (-17.5 %, -20.5 % of flavio's rate, almost all the 1/m_b^2 term of |C10|^2), which do not depend
+    on the high-q^2 O_1, O_2 functions (being replaced in wilson_sm)."""
     d = sm_table[(lepton, *HIGH_BIN)]
-    assert -0.14 < d["as_is"] < -0.09, d
-    assert 0.06 < d["choices"] < 0.09, d
+    assert -0.23 < d["as_is"] - d["choices"] < -0.15, d
     assert abs(d["matched"]) < 0.0015, d
 
 
