@@ -23,10 +23,9 @@ Misiak, Wyler (HLMW, hep-ph/0512066, sec. 3) -- the scheme of flavio 2.7.1's ``b
   polynomial fits in s (s < 0.5) and in 1 - s (s >= 0.5), the others are analytic. Only mu_b = 5 GeV
   is implemented (their ln(mu_b/5 GeV) terms vanish there). The fit coefficients are published
   numbers of HHL; the paper text was not retrievable here, so they were read from flavio 2.7.1's
-  ``bxll_qed.py`` (numbers only, as decimals).
-
+  ``bxll_qed.py`` (numbers only, as decimals). Equation numbers of HHL as attributed by flavio.
 * 1/m_c^2 power corrections (Buchalla, Isidori, Rey hep-ph/9705253; HLMW eqs. (111), (132)):
-  :func:`charm_power_correction`. flavio 2.7.1 does not have them (-0.4 % of <BR>[1, 6]).
+  :func:`charm_power_correction`. flavio 2.7.1 does not have them (-0.9 % of <BR>[1, 6]).
 
 Not included (as in flavio 2.7.1): the O(alpha_e) corrections without the collinear logarithm and
 the O(alpha_s^2) parts of the omega functions (HLMW eq. (128)).
