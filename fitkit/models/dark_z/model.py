@@ -65,7 +65,7 @@ from fitkit.theory import (
     width_b_to_vector,
 )
 from fitkit.theory.bin_set import BinSet
-from fitkit.theory.inclusive import BR_XCENU, C_PHASE_SPACE, MU_INCLUSIVE
+from fitkit.theory.inclusive import BR_XCENU, C_PHASE_SPACE, MU_INCLUSIVE, narrow_width_factor
 from fitkit.theory.wilson_sm import sm_coefficients
 
 __all__ = ["Case", "DarkZModel", "partonic_width_b_to_s", "br_b_to_xs_zd", "tuned_electron_coupling", "CASE_DEFAULTS"]
@@ -109,8 +109,10 @@ def br_b_to_xs_zd(M: np.ndarray, g_L: np.ndarray) -> np.ndarray:
     """B(B -> X_s Z_D) normalised like fitkit's inclusive B -> X_s l l rate.
 
     B = B(B -> X_c e ν)/C x Γ(b -> s Z_D)/Γ_0 with Γ_0 = G_F^2 m_b^5 |V_cb|^2/(192 π^3), the pole
-    mass m_b and the constants of :mod:`fitkit.theory.inclusive`, so that the narrow-width term
-    (2.13) equals the off-shell Breit-Wigner integral of the same engine (tested).
+    mass m_b and the constants of :mod:`fitkit.theory.inclusive`: the leading-order width. The
+    narrow-width term (2.13) multiplies it by :func:`fitkit.theory.inclusive.narrow_width_factor`
+    (the engine's alpha_s, Phi_u, QED and 1/m_b^2 corrections of the |C9|^2 rate at q^2 = M^2), so
+    that it equals the off-shell Breit-Wigner integral of the same engine (tested).
     """
     mb = sm_coefficients(MU_INCLUSIVE).m_b_pole
     gamma0 = K.G_F**2 * mb**5 * abs(K.ckm_matrix()[1, 2]) ** 2 / (192 * math.pi**3)
@@ -237,6 +239,8 @@ class DarkZModel(Model):
         r = load_inputs().resolution[obs.lepton]
         frac = gaussian_bin_fraction(pts["M_ZD"], q2min, q2max, r)
         br = self.br_meson_to_zd(obs.initial, obs.final, pts) * br_ll * frac
+        if obs.final == "Xs":  # the engine's alpha_s, QED and 1/m_b^2 corrections of the |C9|^2 rate
+            br = br * narrow_width_factor(pts["M_ZD"] ** 2, obs.lepton)
         return br / (q2max - q2min) if obs.kind == "<dBR/dq2>" else br
 
     def predict(self, measurements: Sequence[Measurement], params: Mapping[str, np.ndarray]) -> np.ndarray:
