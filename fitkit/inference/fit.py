@@ -22,7 +22,8 @@ its own numerical one); HESSE runs once, on the reported minimum (its errors are
 With the gradient MIGRAD's first steps are long: from a start in a local minimum of the grid it
 can step over the barrier into a better valley. Such a start (the end point distinct from and
 separated by a barrier from its start cell) is redone with MINUIT's own derivatives, which keep
-it in its basin, so that islands are still found (002 Case B: the valley at M_ZD ~ 0.21 GeV).
+it in its basin, so that islands are still found (002 Case B: the valley at M_ZD ~ 0.21 GeV) --
+if its grid cell lies less than ``ISLAND_REDO_LEVELS`` runner-up levels above the best minimum.
 
 Definitions (002 sec. 5): chi2_SM is the cost at the model's SM point; the pull w.r.t. the SM
 is sqrt(chi2_SM - chi2_min); ``significance_sm`` converts chi2_SM - chi2_min with n_free
@@ -62,6 +63,13 @@ Progress = Callable[[int, int], None]
 
 #: Minimum rise of the cost between two minima for both to count as separate solutions.
 RUNNER_UP_BARRIER: float = 1.0
+
+#: An island start that MIGRAD-with-gradient carried over a barrier is redone (with MINUIT's own
+#: derivatives) only if its grid cell lies less than this many runner-up levels above the best
+#: minimum: a higher island would need a valley more than one level deep inside its grid cell to
+#: hold a reported runner-up (002 Case B: the cell at M_ZD = 0.216 GeV, g_mu = 0.04 lies 25.5
+#: above the best fit, 2.2 levels, and its redo went to the best fit as well).
+ISLAND_REDO_LEVELS: float = 2.0
 
 #: A best fit closer than this fraction of the fit range (fit coordinates) to a bound is "at the bound".
 AT_BOUND_TOL: float = 1e-4
@@ -245,10 +253,19 @@ def _grid_starts(problem: FitProblem, progress: Progress | None) -> tuple[list[d
     return starts, n_best
 
 
-def _left_its_basin(problem: FitProblem, start: Mapping[str, float], end: Minimum) -> bool:
-    """True if MIGRAD went from ``start`` over a barrier (:func:`_separated`) to a distinct minimum."""
+def runner_up_level(n_free: int) -> float:
+    """Delta chi^2 of the 3 sigma region of ``n_free`` parameters (11.83 for two): runner-ups lie below it."""
+    return float(stats.chi2.isf(2 * stats.norm.sf(3.0), n_free))
+
+
+def _left_its_basin(problem: FitProblem, start: Mapping[str, float], end: Minimum, best: float) -> bool:
+    """True if MIGRAD went from the island ``start`` over a barrier (:func:`_separated`) to a distinct
+    minimum, and the island could hold a runner-up: its grid value lies less than
+    ``ISLAND_REDO_LEVELS`` runner-up levels above the best minimum ``best`` found so far."""
     at = {p.name: np.array([start[p.name]]) for p in problem.free}
     first = Minimum(fval=float(batch_cost(problem, at)[0]), valid=True, parameters={p.name: start[p.name] for p in problem.free})
+    if first.fval - best >= ISLAND_REDO_LEVELS * runner_up_level(len(problem.free)):
+        return False
     return _distinct(problem, first.parameters, end.parameters) and _separated(problem, first, end)
 
 
@@ -318,7 +335,8 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
         for k, start in enumerate(starts):
             m, phys = minimize(problem, start, hesse=False)
             found = Minimum(fval=float(m.fval), valid=bool(m.valid), parameters={p.name: phys[p.name] for p in problem.free})
-            if with_gradient and k >= n_best and _left_its_basin(problem, start, found):
+            best_so_far = min([mm.fval for mm in minima] + [found.fval])
+            if with_gradient and k >= n_best and _left_its_basin(problem, start, found, best_so_far):
                 # an island start: MIGRAD with the gradient (strategy 0) can step over the barrier
                 # into a better valley; its own numerical derivatives keep it local (runner-ups)
                 m, phys = minimize(problem, start, hesse=False, gradient=False)
@@ -337,7 +355,7 @@ def fit(problem: FitProblem, *, minos: bool | None = None, progress: Progress | 
     minima.sort(key=lambda mm: mm.fval)
     runners_up = _distinct_minima(problem, minima)
     if problem.free:
-        level = float(stats.chi2.isf(2 * stats.norm.sf(3.0), len(problem.free)))
+        level = runner_up_level(len(problem.free))
         runners_up = [m for m in runners_up if m.fval - chi2_min < level]
     point = {**problem.fixed, **problem.nuisance_start, **best_phys}
     sm_point = {**point, **sm_at}

@@ -201,7 +201,8 @@ class BinSet:
                 adapted rule (the caller replaces them, e.g. by a narrow-width formula) and keep
                 the plain rule's value.
         """
-        plain = [g.integrate(g.rate(wc(g.nodes, g.lepton) if wc is not None else None)) for g in self.groups]
+        shifts = self._plain_shifts(wc) if wc is not None else [None] * len(self.groups)
+        plain = [g.integrate(g.rate(d)) for g, d in zip(self.groups, shifts)]
         n = max(p.shape[0] for p in plain)
         if resonances is not None:
             n = max(n, np.size(resonances[0]))
@@ -210,6 +211,20 @@ class BinSet:
             out[:, g.columns] = p
         if resonances is not None and wc is not None:
             self._adapted(wc, resonances, offshell, out)
+        return out
+
+    def _plain_shifts(self, wc: WCFunction) -> list[dict[str, np.ndarray]]:
+        """``wc`` at every group's plain nodes: one call per lepton on the groups' nodes side by side."""
+        out: list[dict[str, np.ndarray]] = [{} for _ in self.groups]
+        for lepton in dict.fromkeys(g.lepton for g in self.groups):
+            idx = [i for i, g in enumerate(self.groups) if g.lepton == lepton]
+            nodes = np.concatenate([self.groups[i].nodes for i in idx], axis=1)
+            values = wc(nodes, lepton)
+            start = 0
+            for i in idx:
+                stop = start + self.groups[i].nodes.shape[1]
+                out[i] = {k: v[..., start:stop] if np.shape(v)[-1] == nodes.shape[1] else v for k, v in values.items()}
+                start = stop
         return out
 
     def _adapted(
