@@ -64,8 +64,8 @@ def gauss_legendre_log_bin(q2min: float, q2max: float, n: int = 10) -> tuple[np.
 
 
 def resonance_bin(
-    q2min: float,
-    q2max: float,
+    q2min: float | np.ndarray,
+    q2max: float | np.ndarray,
     mass: np.ndarray,
     width: np.ndarray,
     n: int = 16,
@@ -75,7 +75,8 @@ def resonance_bin(
     Substitution q^2 = M^2 + M Gamma sinh(t), with the t-range split at the peak t = 0 into a
     left and a right part (either may be empty), each integrated with ``n`` Gauss-Legendre nodes.
     ``mass`` and ``width`` have shape ``(n_points,)``; nodes and weights have shape
-    ``(n_points, 2 n)``.
+    ``(n_points, 2 n)``. ``q2min``, ``q2max`` may also be arrays ``(n_points, 1)``: one bin per
+    point (:class:`fitkit.theory.bin_set.BinSet` integrates all (point, bin) pairs at once).
     """
     m = np.asarray(mass, dtype=float).reshape(-1, 1)
     g = np.maximum(np.asarray(width, dtype=float).reshape(-1, 1), 1e-300)
